@@ -1,0 +1,1281 @@
+#include "floe/format/parquet/column_writer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+#include <vector>
+
+#include <xxhash.h>
+
+#include "floe/format/parquet/bloom_filter.h"
+#include "floe/format/parquet/compression.h"
+#include "floe/format/parquet/encoding/bit_util.h"
+#include "floe/format/parquet/encoding/byte_stream_split.h"
+#include "floe/format/parquet/encoding/delta_binary_packed.h"
+#include "floe/format/parquet/encoding/delta_byte_array.h"
+#include "floe/format/parquet/encoding/delta_length_byte_array.h"
+#include "floe/format/parquet/encoding/plain.h"
+#include "floe/format/parquet/encoding/rle_hybrid.h"
+#include "floe/format/parquet/page_crc.h"
+#include "floe/format/parquet/page_index.h"
+#include "floe/format/parquet/statistics.h"
+
+namespace floe::parquet {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Distinct 64-bit hashes (Bloom filter input): open addressing, linear probing.
+
+class HashSet {
+ public:
+  void Insert(uint64_t h) {
+    if (h == 0) {
+      has_zero_ = true;
+      return;
+    }
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    size_t i = Slot(h);
+    while (slots_[i] != 0) {
+      if (slots_[i] == h) return;
+      i = (i + 1) & mask_;
+    }
+    slots_[i] = h;
+    ++size_;
+  }
+  size_t size() const { return size_ + (has_zero_ ? 1 : 0); }
+  template <typename F>
+  void ForEach(F&& f) const {
+    if (has_zero_) f(uint64_t{0});
+    for (uint64_t h : slots_) {
+      if (h != 0) f(h);
+    }
+  }
+  void Clear() {
+    slots_.clear();
+    size_ = 0;
+    mask_ = 0;
+    has_zero_ = false;
+  }
+
+ private:
+  size_t Slot(uint64_t h) const { return (h * 0x9E3779B97F4A7C15ull) >> shift_ & mask_; }
+  void Grow() {
+    std::vector<uint64_t> old = std::move(slots_);
+    const size_t cap = old.empty() ? 1024 : old.size() * 2;
+    slots_.assign(cap, 0);
+    mask_ = cap - 1;
+    shift_ = 64 - std::countr_zero(cap);
+    size_ = 0;
+    for (uint64_t h : old) {
+      if (h != 0) Insert(h);
+    }
+  }
+
+  std::vector<uint64_t> slots_;
+  size_t size_ = 0;
+  size_t mask_ = 0;
+  int shift_ = 64;
+  bool has_zero_ = false;
+};
+
+// ---------------------------------------------------------------------------------------
+// Dictionaries: the distinct values of a chunk in insertion order, and the index of each
+// value put. Fixed-width values are keyed by their bits (so -0.0/+0.0 and NaN payloads
+// stay distinct, as PLAIN decoding must give them back); byte arrays by their bytes,
+// copied into an arena.
+
+inline uint64_t MixBits(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xFF51AFD7ED558CCDull;
+  x ^= x >> 33;
+  return x;
+}
+
+template <typename T>
+class FixedDictionary {
+ public:
+  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  static_assert(sizeof(T) == sizeof(Bits));
+
+  // Appends the index of each value to `indices`.
+  void Put(std::span<const T> values, std::vector<uint32_t>* indices) {
+    const size_t base = indices->size();
+    indices->resize(base + values.size());
+    uint32_t* out = indices->data() + base;
+    for (size_t k = 0; k < values.size(); ++k) {
+      Bits b;
+      std::memcpy(&b, &values[k], sizeof(T));
+      if (b == last_bits_ && has_last_) {
+        out[k] = last_index_;
+        continue;
+      }
+      if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
+      size_t i = Slot(b);
+      uint32_t idx;
+      for (;;) {
+        const uint32_t s = slots_[i];
+        if (s == kEmpty) {
+          idx = static_cast<uint32_t>(entries_.size());
+          entries_.push_back(b);
+          slots_[i] = idx;
+          break;
+        }
+        if (entries_[s] == b) {
+          idx = s;
+          break;
+        }
+        i = (i + 1) & mask_;
+      }
+      out[k] = idx;
+      last_bits_ = b;
+      last_index_ = idx;
+      has_last_ = true;
+    }
+  }
+  size_t size() const { return entries_.size(); }
+  int64_t plain_bytes() const { return static_cast<int64_t>(entries_.size() * sizeof(T)); }
+  void WritePlain(Buffer* out) const { out->Append(entries_.data(), entries_.size() * sizeof(T)); }
+  // Appends entries[indices[k]] PLAIN-encoded.
+  void Decode(std::span<const uint32_t> indices, Buffer* out) const {
+    const size_t base = out->size();
+    out->Resize(base + indices.size() * sizeof(T));
+    Bits* dst = reinterpret_cast<Bits*>(out->data() + base);
+    for (size_t k = 0; k < indices.size(); ++k) std::memcpy(dst + k, &entries_[indices[k]], sizeof(T));
+  }
+  template <typename F>
+  void ForEachEntry(F&& f) const {
+    for (Bits b : entries_) {
+      T v;
+      std::memcpy(&v, &b, sizeof(T));
+      f(v);
+    }
+  }
+  void Clear() {
+    entries_.clear();
+    slots_.clear();
+    mask_ = 0;
+    has_last_ = false;
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = std::numeric_limits<uint32_t>::max();
+  size_t Slot(Bits b) const { return MixBits(static_cast<uint64_t>(b)) & mask_; }
+  void Grow() {
+    const size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
+    slots_.assign(cap, kEmpty);
+    mask_ = cap - 1;
+    for (uint32_t idx = 0; idx < entries_.size(); ++idx) {
+      size_t i = Slot(entries_[idx]);
+      while (slots_[i] != kEmpty) i = (i + 1) & mask_;
+      slots_[i] = idx;
+    }
+  }
+
+  std::vector<Bits> entries_;
+  std::vector<uint32_t> slots_;
+  size_t mask_ = 0;
+  Bits last_bits_ = 0;
+  uint32_t last_index_ = 0;
+  bool has_last_ = false;
+};
+
+class BytesDictionary {
+ public:
+  void Put(std::span<const ByteArray> values, std::vector<uint32_t>* indices) {
+    const size_t base = indices->size();
+    indices->resize(base + values.size());
+    uint32_t* out = indices->data() + base;
+    for (size_t k = 0; k < values.size(); ++k) {
+      const ByteArray& v = values[k];
+      const uint64_t h = XXH3_64bits(v.ptr, v.len);
+      if ((offsets_.size() + 1) * 2 > slots_.size()) Grow();
+      size_t i = h & mask_;
+      const uint32_t tag = static_cast<uint32_t>(h >> 32);
+      uint32_t idx;
+      for (;;) {
+        const Slot s = slots_[i];
+        if (s.index == kEmpty) {
+          idx = static_cast<uint32_t>(offsets_.size());
+          offsets_.push_back(arena_.size());
+          lengths_.push_back(v.len);
+          hashes_.push_back(h);
+          arena_.Append(v.ptr, v.len);
+          plain_bytes_ += 4 + static_cast<int64_t>(v.len);
+          slots_[i] = Slot{idx, tag};
+          break;
+        }
+        if (s.tag == tag && lengths_[s.index] == v.len &&
+            (v.len == 0 || std::memcmp(arena_.data() + offsets_[s.index], v.ptr, v.len) == 0)) {
+          idx = s.index;
+          break;
+        }
+        i = (i + 1) & mask_;
+      }
+      out[k] = idx;
+    }
+  }
+  size_t size() const { return offsets_.size(); }
+  int64_t plain_bytes() const { return plain_bytes_; }
+  ByteArray Entry(uint32_t i) const {
+    return ByteArray{arena_.data() + offsets_[i], lengths_[i]};
+  }
+  // PLAIN: 4-byte length + bytes (BYTE_ARRAY), or the bytes alone (FIXED_LEN_BYTE_ARRAY).
+  void WritePlain(bool fixed, Buffer* out) const {
+    for (uint32_t i = 0; i < offsets_.size(); ++i) {
+      if (!fixed) out->Push<uint32_t>(lengths_[i]);
+      out->Append(arena_.data() + offsets_[i], lengths_[i]);
+    }
+  }
+  void Clear() {
+    arena_.Clear();
+    offsets_.clear();
+    lengths_.clear();
+    hashes_.clear();
+    slots_.clear();
+    mask_ = 0;
+    plain_bytes_ = 0;
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = std::numeric_limits<uint32_t>::max();
+  struct Slot {
+    uint32_t index = kEmpty;
+    uint32_t tag = 0;
+  };
+  void Grow() {
+    const size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+    for (uint32_t idx = 0; idx < offsets_.size(); ++idx) {
+      size_t i = hashes_[idx] & mask_;
+      while (slots_[i].index != kEmpty) i = (i + 1) & mask_;
+      slots_[i] = Slot{idx, static_cast<uint32_t>(hashes_[idx] >> 32)};
+    }
+  }
+
+  Buffer arena_;
+  std::vector<size_t> offsets_;
+  std::vector<uint32_t> lengths_;
+  std::vector<uint64_t> hashes_;
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  int64_t plain_bytes_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// Gathering leaf values into their physical type.
+
+struct GatherScratch {
+  Buffer values;  // dense T values
+  Buffer bytes;   // bytes the ByteArrays point into (decimals as FIXED_LEN_BYTE_ARRAY)
+};
+
+// Calls f(row, k) for the k-th present value among ordinals [v0, v1) (slots [l0, l1)).
+template <typename F>
+inline void ForEachValueRow(const ShreddedLeaf& leaf, int64_t l0, int64_t l1, int64_t v0,
+                            int64_t v1, F&& f) {
+  switch (leaf.value_map) {
+    case ShreddedLeaf::ValueMap::kAll: {
+      const int64_t base = leaf.row_offset + l0;
+      for (int64_t k = 0; k < v1 - v0; ++k) f(base + k, k);
+      break;
+    }
+    case ShreddedLeaf::ValueMap::kLevels: {
+      const int16_t* def = leaf.def_levels;
+      const int16_t max_def = leaf.column->max_def_level;
+      int64_t k = 0;
+      for (int64_t l = l0; l < l1; ++l) {
+        if (def[l] == max_def) f(leaf.row_offset + l, k++);
+      }
+      break;
+    }
+    case ShreddedLeaf::ValueMap::kIndices: {
+      const int64_t* idx = leaf.indices + v0;
+      for (int64_t k = 0; k < v1 - v0; ++k) f(idx[k], k);
+      break;
+    }
+  }
+}
+
+template <typename T>
+T* PrepareOut(GatherScratch* s, int64_t n) {
+  s->values.Resize(static_cast<size_t>(n) * sizeof(T));
+  return s->values.as<T>();
+}
+
+// Values whose columnar layout is already the physical one (same width and bits).
+template <typename T, typename Stored = T>
+std::span<const T> GatherSame(const ShreddedLeaf& leaf, int64_t l0, int64_t l1, int64_t v0,
+                              int64_t v1, GatherScratch* s) {
+  static_assert(sizeof(T) == sizeof(Stored));
+  const T* src = reinterpret_cast<const T*>(leaf.values->values.data());
+  const int64_t n = v1 - v0;
+  if (leaf.value_map == ShreddedLeaf::ValueMap::kAll) {
+    return {src + leaf.row_offset + l0, static_cast<size_t>(n)};
+  }
+  T* out = PrepareOut<T>(s, n);
+  ForEachValueRow(leaf, l0, l1, v0, v1, [&](int64_t row, int64_t k) { out[k] = src[row]; });
+  return {out, static_cast<size_t>(n)};
+}
+
+// Integers converted to INT32 (narrow ones widened; TIME(MILLIS) from int64).
+template <typename From>
+std::span<const int32_t> GatherCast(const ShreddedLeaf& leaf, int64_t l0, int64_t l1, int64_t v0,
+                                     int64_t v1, GatherScratch* s) {
+  const From* src = leaf.values->values.as<From>();
+  const int64_t n = v1 - v0;
+  int32_t* out = PrepareOut<int32_t>(s, n);
+  ForEachValueRow(leaf, l0, l1, v0, v1,
+                  [&](int64_t row, int64_t k) { out[k] = static_cast<int32_t>(src[row]); });
+  return {out, static_cast<size_t>(n)};
+}
+
+// Var-binary values (string, enum, json, binary) as views.
+std::span<const ByteArray> GatherVarBinary(const ShreddedLeaf& leaf, int64_t l0, int64_t l1,
+                                           int64_t v0, int64_t v1, GatherScratch* s) {
+  const int64_t* off = leaf.values->Offsets();
+  const uint8_t* data = leaf.values->data.data();
+  const int64_t n = v1 - v0;
+  ByteArray* out = PrepareOut<ByteArray>(s, n);
+  ForEachValueRow(leaf, l0, l1, v0, v1, [&](int64_t row, int64_t k) {
+    out[k] = ByteArray{data + off[row], static_cast<uint32_t>(off[row + 1] - off[row])};
+  });
+  return {out, static_cast<size_t>(n)};
+}
+
+// Fixed-width binary values (fixed, uuid, interval, float16) as views.
+std::span<const ByteArray> GatherFixedBinary(const ShreddedLeaf& leaf, int64_t l0, int64_t l1,
+                                             int64_t v0, int64_t v1, GatherScratch* s) {
+  const uint32_t w = static_cast<uint32_t>(leaf.values->type->FixedWidth());
+  const uint8_t* data = leaf.values->values.data();
+  const int64_t n = v1 - v0;
+  ByteArray* out = PrepareOut<ByteArray>(s, n);
+  ForEachValueRow(leaf, l0, l1, v0, v1,
+                  [&](int64_t row, int64_t k) { out[k] = ByteArray{data + row * w, w}; });
+  return {out, static_cast<size_t>(n)};
+}
+
+// Decimals as FIXED_LEN_BYTE_ARRAY: the low `width` bytes of the unscaled value, big-endian.
+std::span<const ByteArray> GatherDecimalFixed(const ShreddedLeaf& leaf, int64_t l0, int64_t l1,
+                                              int64_t v0, int64_t v1, GatherScratch* s) {
+  const uint32_t w = static_cast<uint32_t>(leaf.column->type_length);
+  const __int128* src = leaf.values->values.as<__int128>();
+  const int64_t n = v1 - v0;
+  ByteArray* out = PrepareOut<ByteArray>(s, n);
+  s->bytes.Resize(static_cast<size_t>(n) * w);
+  uint8_t* bytes = s->bytes.data();
+  ForEachValueRow(leaf, l0, l1, v0, v1, [&](int64_t row, int64_t k) {
+    unsigned __int128 u = static_cast<unsigned __int128>(src[row]);
+    uint8_t* p = bytes + k * w;
+    for (int i = static_cast<int>(w) - 1; i >= 0; --i) {
+      p[i] = static_cast<uint8_t>(u);
+      u >>= 8;
+    }
+    out[k] = ByteArray{p, w};
+  });
+  return {out, static_cast<size_t>(n)};
+}
+
+// Decimals as INT32 / INT64.
+template <typename T>
+std::span<const T> GatherDecimalInt(const ShreddedLeaf& leaf, int64_t l0, int64_t l1, int64_t v0,
+                                    int64_t v1, GatherScratch* s) {
+  const __int128* src = leaf.values->values.as<__int128>();
+  const int64_t n = v1 - v0;
+  T* out = PrepareOut<T>(s, n);
+  ForEachValueRow(leaf, l0, l1, v0, v1,
+                  [&](int64_t row, int64_t k) { out[k] = static_cast<T>(src[row]); });
+  return {out, static_cast<size_t>(n)};
+}
+
+// Largest |unscaled| a decimal of `precision` digits may hold.
+__int128 MaxUnscaled(int precision) {
+  __int128 v = 1;
+  for (int i = 0; i < precision; ++i) v *= 10;
+  return v - 1;
+}
+
+// ---------------------------------------------------------------------------------------
+// Levels.
+
+void EncodeLevels(const int16_t* levels, int64_t n, int16_t max_level, bool length_prefix,
+                  Buffer* out) {
+  RleHybridEncoder enc(BitWidth(static_cast<uint64_t>(max_level)));
+  for (int64_t i = 0; i < n; ++i) enc.Put(static_cast<uint32_t>(levels[i]));
+  if (length_prefix) {
+    enc.FinishWithLengthPrefix(out);
+  } else {
+    enc.Finish(out);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The part of a column writer that does not depend on the physical type: pages, levels,
+// compression, page headers, the page index, chunk metadata.
+
+class ColumnWriterBase : public ColumnWriter {
+ public:
+  ColumnWriterBase(const ColumnDescriptor& column, const WriterOptions& options, bool bloom)
+      : column_(column),
+        options_(options),
+        page_stats_(column),
+        chunk_stats_(column),
+        column_index_builder_(StatsOrderOf(column),
+                              static_cast<size_t>(std::max(options.max_statistics_bytes, 1))) {
+    if (bloom) hashes_ = std::make_unique<HashSet>();
+    const bool has_levels = column.max_def_level > 0 || column.max_rep_level > 0;
+    if (has_levels) AddEncoding(Encoding::kRle);
+    switch (column.physical_type) {
+      case Type::kBoolean: value_width_ = 1; break;
+      case Type::kInt32:
+      case Type::kFloat: value_width_ = 4; break;
+      case Type::kInt64:
+      case Type::kDouble: value_width_ = 8; break;
+      case Type::kInt96: value_width_ = 12; break;
+      case Type::kFixedLenByteArray: value_width_ = std::max(column.type_length, 1); break;
+      case Type::kByteArray: value_width_ = 0; break;
+    }
+    stats_on_ = options.statistics || options.page_index;
+  }
+
+  Status Write(const ShreddedLeaf& leaf) override;
+  int64_t buffered_bytes() const override {
+    return static_cast<int64_t>(pages_.size()) + page_value_bytes_ + DictionaryBytes();
+  }
+  int64_t chunk_rows() const override { return chunk_rows_ + page_rows_; }
+  Status CloseChunk() override;
+  Status WriteChunk(io::WritableFile* file, ColumnChunk* chunk) override;
+  Status WriteBloomFilter(io::WritableFile* file, ColumnChunk* chunk) override;
+  std::optional<ColumnIndex> TakeColumnIndex() override { return std::move(column_index_); }
+  OffsetIndex TakeOffsetIndex() override { return std::move(offset_index_); }
+  const ColumnDescriptor& column() const override { return column_; }
+
+ protected:
+  // Gathers the present values with ordinals [v0, v1) (slots [l0, l1)), updates
+  // page_stats_ and hashes_, and encodes them into the open page.
+  virtual Status AddValues(const ShreddedLeaf& leaf, int64_t l0, int64_t l1, int64_t v0,
+                           int64_t v1) = 0;
+  // Appends the open page's encoded values; returns their encoding. `first_page`: the
+  // chunk's first data page (where a dictionary that does not pay off is dropped).
+  virtual Encoding FinishValues(bool first_page, int64_t plain_bytes, Buffer* out) = 0;
+  // The dictionary outgrew its limit: the open page must end, then FallBackToPlain.
+  virtual bool DictionaryFull() const = 0;
+  virtual void FallBackToPlain() = 0;
+  // True when the open chunk's pages refer to a dictionary; WriteDictionary appends it
+  // PLAIN-encoded and returns the number of entries.
+  virtual bool HasDictionary() const = 0;
+  virtual int32_t WriteDictionary(Buffer* out) = 0;
+  virtual int64_t DictionaryBytes() const = 0;
+  // Forgets the chunk's dictionary and returns to the initial encoding.
+  virtual void ResetChunk() = 0;
+
+  void AddEncoding(Encoding e) {
+    if (std::find(encodings_.begin(), encodings_.end(), e) == encodings_.end()) {
+      encodings_.push_back(e);
+    }
+  }
+
+  const ColumnDescriptor& column_;
+  const WriterOptions& options_;
+  ColumnStatistics page_stats_;
+  std::unique_ptr<HashSet> hashes_;
+  bool stats_on_ = true;
+
+ private:
+  struct Plan {
+    int64_t l1 = 0, v1 = 0, rows = 0, bytes = 0;
+  };
+  Plan PlanChunk(const ShreddedLeaf& leaf, int64_t l0, int64_t v0, int64_t max_rows,
+                 int64_t budget) const;
+  Status FinishPage();
+  // Compresses `raw` into compressed_ (or not, for UNCOMPRESSED) and returns the bytes
+  // to store.
+  Result<std::span<const uint8_t>> Compress(const Buffer& raw);
+  void AppendPageHeader(PageHeader* header, uint32_t crc, Buffer* out);
+  void CountPage(PageType type, Encoding encoding);
+
+  int value_width_ = 0;  // PLAIN bytes per value; 0 for BYTE_ARRAY
+  Codec codec_;
+
+  // Open page.
+  Buffer page_def_;
+  Buffer page_rep_;
+  int64_t page_levels_ = 0;
+  int64_t page_values_ = 0;
+  int64_t page_rows_ = 0;
+  int64_t page_value_bytes_ = 0;
+
+  // Open chunk.
+  Buffer pages_;       // data pages (header + stored bytes), back to back
+  Buffer dict_page_;   // the dictionary page (header + stored bytes), if any
+  int64_t dict_uncompressed_ = 0;
+  int64_t chunk_rows_ = 0;
+  int64_t chunk_levels_ = 0;
+  int64_t chunk_pages_ = 0;
+  int64_t data_uncompressed_ = 0;  // data pages, headers included
+  ColumnStatistics chunk_stats_;
+  ColumnIndexBuilder column_index_builder_;
+  OffsetIndexBuilder offset_index_builder_;
+  std::vector<Encoding> encodings_;
+  std::vector<PageEncodingStats> encoding_stats_;
+  bool closed_ = false;
+
+  // Results of the last WriteChunk.
+  std::optional<ColumnIndex> column_index_;
+  OffsetIndex offset_index_;
+
+  // Scratch.
+  Buffer values_;
+  Buffer body_;
+  Buffer compressed_;
+  Buffer header_;
+};
+
+// Rows encoded per step: page and dictionary limits are checked between steps, so they
+// are exceeded by at most one step's values; small steps also keep the gathered values in
+// cache.
+constexpr int64_t kMaxChunkRows = 1024;
+
+ColumnWriterBase::Plan ColumnWriterBase::PlanChunk(const ShreddedLeaf& leaf, int64_t l0,
+                                                   int64_t v0, int64_t max_rows,
+                                                   int64_t budget) const {
+  Plan p;
+  const int16_t max_def = column_.max_def_level;
+  const int16_t* def = leaf.def_levels;
+  const int16_t* rep = leaf.rep_levels;
+  const int64_t n = leaf.num_levels;
+  if (rep == nullptr && value_width_ > 0) {
+    // Flat, fixed width: closed form.
+    const int64_t rows = std::min(max_rows, (budget + value_width_ - 1) / value_width_);
+    p.l1 = l0 + std::max<int64_t>(rows, 1);
+    p.rows = p.l1 - l0;
+    int64_t values = p.rows;
+    if (leaf.value_map == ShreddedLeaf::ValueMap::kLevels) {
+      values = 0;
+      for (int64_t l = l0; l < p.l1; ++l) values += def[l] == max_def;
+    }
+    p.v1 = v0 + values;
+    p.bytes = values * value_width_;
+    return p;
+  }
+  // Walk rows, adding value bytes, until the row or byte budget is used.
+  const int64_t* offsets = value_width_ == 0 ? leaf.values->Offsets() : nullptr;
+  auto value_bytes = [&](int64_t l, int64_t v) -> int64_t {
+    if (offsets == nullptr) return value_width_;
+    int64_t row;
+    if (leaf.value_map == ShreddedLeaf::ValueMap::kIndices) {
+      row = leaf.indices[v];
+    } else {
+      row = leaf.row_offset + l;
+    }
+    return 4 + offsets[row + 1] - offsets[row];
+  };
+  int64_t l = l0, v = v0, rows = 0, bytes = 0;
+  while (l < n) {
+    if (rows == max_rows || (rows > 0 && bytes >= budget)) break;
+    do {
+      if (def == nullptr || def[l] == max_def) {
+        bytes += value_bytes(l, v);
+        ++v;
+      }
+      ++l;
+    } while (l < n && rep != nullptr && rep[l] != 0);
+    ++rows;
+  }
+  p.l1 = l;
+  p.v1 = v;
+  p.rows = rows;
+  p.bytes = bytes;
+  return p;
+}
+
+Status ColumnWriterBase::Write(const ShreddedLeaf& leaf) {
+  if (closed_) return Status::Internal("column '{}': write after CloseChunk", column_.dotted_path);
+  if (leaf.values == nullptr || leaf.values->type == nullptr ||
+      leaf.values->type->id != column_.type->id ||
+      leaf.values->type->FixedWidth() != column_.type->FixedWidth()) {
+    return Status::InvalidArgument("column '{}': batch column is {}, schema says {}",
+                                   column_.dotted_path,
+                                   leaf.values && leaf.values->type ? leaf.values->type->ToString()
+                                                                    : "nothing",
+                                   column_.type->ToString());
+  }
+  const int16_t max_def = column_.max_def_level;
+  const int16_t max_rep = column_.max_rep_level;
+  int64_t l = 0, v = 0, rows_left = leaf.num_rows;
+  while (rows_left > 0) {
+    const int64_t max_rows = std::min(
+        {rows_left, std::max<int64_t>(options_.page_rows - page_rows_, 1), kMaxChunkRows});
+    const int64_t budget = std::max<int64_t>(options_.page_bytes - page_value_bytes_, 1);
+    const Plan p = PlanChunk(leaf, l, v, max_rows, budget);
+    const int64_t slots = p.l1 - l;
+    if (max_def > 0) page_def_.Append(leaf.def_levels + l, slots * sizeof(int16_t));
+    if (max_rep > 0) page_rep_.Append(leaf.rep_levels + l, slots * sizeof(int16_t));
+    FLOE_RETURN_IF_ERROR(AddValues(leaf, l, p.l1, v, p.v1));
+    page_stats_.AddNulls(slots - (p.v1 - v));
+    page_levels_ += slots;
+    page_values_ += p.v1 - v;
+    page_rows_ += p.rows;
+    page_value_bytes_ += p.bytes;
+    l = p.l1;
+    v = p.v1;
+    rows_left -= p.rows;
+    if (DictionaryFull()) {
+      FLOE_RETURN_IF_ERROR(FinishPage());
+      FallBackToPlain();
+    } else if (page_rows_ >= options_.page_rows || page_value_bytes_ >= options_.page_bytes) {
+      FLOE_RETURN_IF_ERROR(FinishPage());
+    }
+  }
+  if (l != leaf.num_levels || v != leaf.num_values) {
+    return Status::Internal("column '{}': shredded {} slots / {} values, wrote {} / {}",
+                            column_.dotted_path, leaf.num_levels, leaf.num_values, l, v);
+  }
+  return Status::OK();
+}
+
+Result<std::span<const uint8_t>> ColumnWriterBase::Compress(const Buffer& raw) {
+  if (options_.compression == CompressionCodec::kUncompressed) {
+    return std::span<const uint8_t>(raw.data(), raw.size());
+  }
+  const int level = options_.compression == CompressionCodec::kSnappy
+                        ? kDefaultCompressionLevel
+                        : options_.compression_level;
+  FLOE_RETURN_IF_ERROR(codec_.Compress(options_.compression, level,
+                                       std::span<const uint8_t>(raw.data(), raw.size()),
+                                       &compressed_)
+                           .WithContext(column_.dotted_path));
+  return std::span<const uint8_t>(compressed_.data(), compressed_.size());
+}
+
+void ColumnWriterBase::AppendPageHeader(PageHeader* header, uint32_t crc, Buffer* out) {
+  if (options_.page_crc) header->crc = static_cast<int32_t>(crc);
+  EncodePageHeader(*header, out);
+}
+
+void ColumnWriterBase::CountPage(PageType type, Encoding encoding) {
+  AddEncoding(encoding);
+  for (PageEncodingStats& s : encoding_stats_) {
+    if (s.page_type == type && s.encoding == encoding) {
+      ++s.count;
+      return;
+    }
+  }
+  encoding_stats_.push_back(PageEncodingStats{type, encoding, 1});
+}
+
+Status ColumnWriterBase::FinishPage() {
+  if (page_levels_ == 0) return Status::OK();
+  if (page_levels_ > std::numeric_limits<int32_t>::max()) {
+    return Status::InvalidArgument("column '{}': a page of {} values is too large",
+                                   column_.dotted_path, page_levels_);
+  }
+  const int16_t max_def = column_.max_def_level;
+  const int16_t max_rep = column_.max_rep_level;
+  values_.Clear();
+  const Encoding encoding = FinishValues(chunk_pages_ == 0, page_value_bytes_, &values_);
+  const size_t page_start = pages_.size();
+  PageHeader header;
+  uint32_t crc = 0;
+  size_t stored_size = 0;
+  if (options_.data_page_version == 2) {
+    body_.Clear();
+    if (max_rep > 0) {
+      EncodeLevels(page_rep_.as<int16_t>(), page_levels_, max_rep, false, &body_);
+    }
+    const size_t rep_bytes = body_.size();
+    if (max_def > 0) {
+      EncodeLevels(page_def_.as<int16_t>(), page_levels_, max_def, false, &body_);
+    }
+    const size_t level_bytes = body_.size();
+    std::span<const uint8_t> stored_values(values_.data(), values_.size());
+    bool compressed = false;
+    if (options_.compression != CompressionCodec::kUncompressed && !values_.empty()) {
+      FLOE_ASSIGN_OR_RETURN(std::span<const uint8_t> c, Compress(values_));
+      if (c.size() < values_.size()) {
+        stored_values = c;
+        compressed = true;
+      }
+    }
+    const size_t uncompressed = level_bytes + values_.size();
+    stored_size = level_bytes + stored_values.size();
+    if (uncompressed > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+      return Status::InvalidArgument("column '{}': a page of {} bytes is too large",
+                                     column_.dotted_path, uncompressed);
+    }
+    header.type = PageType::kDataPageV2;
+    header.uncompressed_page_size = static_cast<int32_t>(uncompressed);
+    header.compressed_page_size = static_cast<int32_t>(stored_size);
+    DataPageHeaderV2 v2;
+    v2.num_values = static_cast<int32_t>(page_levels_);
+    v2.num_nulls = static_cast<int32_t>(page_levels_ - page_values_);
+    v2.num_rows = static_cast<int32_t>(page_rows_);
+    v2.encoding = encoding;
+    v2.definition_levels_byte_length = static_cast<int32_t>(level_bytes - rep_bytes);
+    v2.repetition_levels_byte_length = static_cast<int32_t>(rep_bytes);
+    v2.is_compressed = compressed;
+    header.data_page_header_v2 = v2;
+    if (options_.page_crc) {
+      crc = PageCrcExtend(PageCrc(std::span<const uint8_t>(body_.data(), level_bytes)),
+                          stored_values);
+    }
+    AppendPageHeader(&header, crc, &pages_);
+    pages_.Append(body_.data(), level_bytes);
+    pages_.Append(stored_values.data(), stored_values.size());
+    data_uncompressed_ += static_cast<int64_t>(uncompressed);
+    CountPage(PageType::kDataPageV2, encoding);
+  } else {
+    body_.Clear();
+    if (max_rep > 0) EncodeLevels(page_rep_.as<int16_t>(), page_levels_, max_rep, true, &body_);
+    if (max_def > 0) EncodeLevels(page_def_.as<int16_t>(), page_levels_, max_def, true, &body_);
+    body_.Append(values_.data(), values_.size());
+    if (body_.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+      return Status::InvalidArgument("column '{}': a page of {} bytes is too large",
+                                     column_.dotted_path, body_.size());
+    }
+    FLOE_ASSIGN_OR_RETURN(std::span<const uint8_t> stored, Compress(body_));
+    stored_size = stored.size();
+    header.type = PageType::kDataPage;
+    header.uncompressed_page_size = static_cast<int32_t>(body_.size());
+    header.compressed_page_size = static_cast<int32_t>(stored.size());
+    DataPageHeader v1;
+    v1.num_values = static_cast<int32_t>(page_levels_);
+    v1.encoding = encoding;
+    v1.definition_level_encoding = Encoding::kRle;
+    v1.repetition_level_encoding = Encoding::kRle;
+    header.data_page_header = v1;
+    if (options_.page_crc) crc = PageCrc(stored);
+    AppendPageHeader(&header, crc, &pages_);
+    pages_.Append(stored.data(), stored.size());
+    data_uncompressed_ += static_cast<int64_t>(body_.size());
+    CountPage(PageType::kDataPage, encoding);
+  }
+  const size_t header_size = pages_.size() - page_start - stored_size;
+  data_uncompressed_ += static_cast<int64_t>(header_size);
+  offset_index_builder_.AddPage(static_cast<int64_t>(page_start),
+                                static_cast<int32_t>(pages_.size() - page_start), chunk_rows_);
+  if (stats_on_) {
+    column_index_builder_.AddPage(page_stats_);
+    chunk_stats_.Merge(page_stats_);
+  }
+  page_stats_.Reset();
+  chunk_rows_ += page_rows_;
+  chunk_levels_ += page_levels_;
+  ++chunk_pages_;
+  page_def_.Clear();
+  page_rep_.Clear();
+  page_levels_ = 0;
+  page_values_ = 0;
+  page_rows_ = 0;
+  page_value_bytes_ = 0;
+  return Status::OK();
+}
+
+Status ColumnWriterBase::CloseChunk() {
+  if (closed_) return Status::OK();
+  FLOE_RETURN_IF_ERROR(FinishPage());
+  dict_page_.Clear();
+  dict_uncompressed_ = 0;
+  if (HasDictionary()) {
+    values_.Clear();
+    const int32_t entries = WriteDictionary(&values_);
+    if (values_.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+      return Status::InvalidArgument("column '{}': a dictionary of {} bytes is too large",
+                                     column_.dotted_path, values_.size());
+    }
+    FLOE_ASSIGN_OR_RETURN(std::span<const uint8_t> stored, Compress(values_));
+    PageHeader header;
+    header.type = PageType::kDictionaryPage;
+    header.uncompressed_page_size = static_cast<int32_t>(values_.size());
+    header.compressed_page_size = static_cast<int32_t>(stored.size());
+    DictionaryPageHeader dh;
+    dh.num_values = entries;
+    dh.encoding = Encoding::kPlain;
+    header.dictionary_page_header = dh;
+    AppendPageHeader(&header, options_.page_crc ? PageCrc(stored) : 0, &dict_page_);
+    const size_t header_size = dict_page_.size();
+    dict_page_.Append(stored.data(), stored.size());
+    dict_uncompressed_ = static_cast<int64_t>(header_size + values_.size());
+    // The dictionary page's encoding goes first in the encodings list.
+    encodings_.insert(encodings_.begin(), Encoding::kPlain);
+    std::vector<Encoding> unique;
+    for (Encoding e : encodings_) {
+      if (std::find(unique.begin(), unique.end(), e) == unique.end()) unique.push_back(e);
+    }
+    encodings_ = std::move(unique);
+    encoding_stats_.insert(encoding_stats_.begin(),
+                           PageEncodingStats{PageType::kDictionaryPage, Encoding::kPlain, 1});
+  }
+  closed_ = true;
+  return Status::OK();
+}
+
+Status ColumnWriterBase::WriteChunk(io::WritableFile* file, ColumnChunk* chunk) {
+  FLOE_RETURN_IF_ERROR(CloseChunk());
+  const int64_t start = static_cast<int64_t>(file->Tell());
+  if (!dict_page_.empty()) FLOE_RETURN_IF_ERROR(file->Append(dict_page_.view()));
+  const int64_t data_start = start + static_cast<int64_t>(dict_page_.size());
+  FLOE_RETURN_IF_ERROR(file->Append(pages_.view()));
+
+  ColumnMetaData md;
+  md.type = column_.physical_type;
+  md.encodings = encodings_;
+  if (md.encodings.empty()) md.encodings.push_back(Encoding::kPlain);
+  md.path_in_schema = column_.path;
+  md.codec = options_.compression;
+  md.num_values = chunk_levels_;
+  md.total_uncompressed_size = dict_uncompressed_ + data_uncompressed_;
+  md.total_compressed_size = static_cast<int64_t>(dict_page_.size() + pages_.size());
+  md.data_page_offset = data_start;
+  if (!dict_page_.empty()) md.dictionary_page_offset = start;
+  if (options_.statistics) {
+    md.statistics = chunk_stats_.ToThrift(static_cast<size_t>(std::max(options_.max_statistics_bytes, 1)));
+  }
+  md.encoding_stats = encoding_stats_;
+  chunk->file_offset = start;
+  chunk->meta_data = std::move(md);
+
+  column_index_.reset();
+  if (options_.page_index) {
+    column_index_ = column_index_builder_.Finish();
+    offset_index_ = offset_index_builder_.Finish(data_start);
+  }
+
+  // Ready for the next chunk.
+  pages_.Clear();
+  dict_page_.Clear();
+  dict_uncompressed_ = 0;
+  chunk_rows_ = 0;
+  chunk_levels_ = 0;
+  chunk_pages_ = 0;
+  data_uncompressed_ = 0;
+  chunk_stats_.Reset();
+  column_index_builder_.Reset();
+  offset_index_builder_.Reset();
+  encodings_.clear();
+  if (column_.max_def_level > 0 || column_.max_rep_level > 0) AddEncoding(Encoding::kRle);
+  encoding_stats_.clear();
+  ResetChunk();
+  closed_ = false;
+  return Status::OK();
+}
+
+Status ColumnWriterBase::WriteBloomFilter(io::WritableFile* file, ColumnChunk* chunk) {
+  if (!hashes_ || !chunk->meta_data) return Status::OK();
+  BloomFilter filter(BloomFilter::OptimalNumBytes(hashes_->size(), options_.bloom_filter_fpp));
+  hashes_->ForEach([&](uint64_t h) { filter.Insert(h); });
+  hashes_->Clear();
+  BloomFilterHeader bh;
+  bh.num_bytes = static_cast<int32_t>(filter.num_bytes());
+  header_.Clear();
+  EncodeBloomFilterHeader(bh, &header_);
+  const int64_t offset = static_cast<int64_t>(file->Tell());
+  FLOE_RETURN_IF_ERROR(file->Append(header_.view()));
+  const std::span<const uint8_t> bits = filter.bitset();
+  FLOE_RETURN_IF_ERROR(
+      file->Append(std::string_view(reinterpret_cast<const char*>(bits.data()), bits.size())));
+  chunk->meta_data->bloom_filter_offset = offset;
+  chunk->meta_data->bloom_filter_length = static_cast<int32_t>(header_.size() + bits.size());
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------------------------------
+// Typed writers.
+
+// How values reach the page.
+enum class Mode : uint8_t {
+  kDictionary,
+  kPlain,
+  kRle,  // booleans
+  kDeltaBinaryPacked,
+  kDeltaLengthByteArray,
+  kDeltaByteArray,
+  kByteStreamSplit,
+};
+
+Mode ModeOf(Encoding e) {
+  switch (e) {
+    case Encoding::kRleDictionary:
+    case Encoding::kPlainDictionary: return Mode::kDictionary;
+    case Encoding::kRle: return Mode::kRle;
+    case Encoding::kDeltaBinaryPacked: return Mode::kDeltaBinaryPacked;
+    case Encoding::kDeltaLengthByteArray: return Mode::kDeltaLengthByteArray;
+    case Encoding::kDeltaByteArray: return Mode::kDeltaByteArray;
+    case Encoding::kByteStreamSplit: return Mode::kByteStreamSplit;
+    default: return Mode::kPlain;
+  }
+}
+
+template <typename T>
+using GatherFn = std::span<const T> (*)(const ShreddedLeaf&, int64_t, int64_t, int64_t, int64_t,
+                                        GatherScratch*);
+
+template <typename T>
+class TypedColumnWriter final : public ColumnWriterBase {
+ public:
+  static constexpr bool kIsBytes = std::is_same_v<T, ByteArray>;
+  static constexpr bool kIsBool = std::is_same_v<T, bool>;
+  static constexpr bool kIsInt = std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
+  using Dictionary = std::conditional_t<kIsBytes, BytesDictionary,
+                                        FixedDictionary<std::conditional_t<kIsBool, int32_t, T>>>;
+
+  TypedColumnWriter(const ColumnDescriptor& column, const WriterOptions& options, bool bloom,
+                    Mode mode, bool keep_dictionary, GatherFn<T> gather)
+      : ColumnWriterBase(column, options, bloom),
+        initial_mode_(mode),
+        mode_(mode),
+        gather_(gather),
+        keep_dictionary_(keep_dictionary) {
+    fixed_ = column.physical_type == Type::kFixedLenByteArray;
+    width_ = column.type_length;
+    if (column.type->id == TypeId::kDecimal) {
+      check_decimal_ = true;
+      decimal_max_ = MaxUnscaled(column.type->precision);
+    }
+  }
+
+ protected:
+  Status AddValues(const ShreddedLeaf& leaf, int64_t l0, int64_t l1, int64_t v0,
+                   int64_t v1) override {
+    if (v1 == v0) return Status::OK();
+    if (check_decimal_) FLOE_RETURN_IF_ERROR(CheckDecimals(leaf, l0, l1, v0, v1));
+    const std::span<const T> values = gather_(leaf, l0, l1, v0, v1, &scratch_);
+    if (stats_on_) {
+      if constexpr (kIsBool) {
+        page_stats_.UpdateBooleans(
+            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(values.data()), values.size()));
+      } else {
+        page_stats_.Update(values);
+      }
+    }
+    if constexpr (!kIsBool) {
+      if (hashes_) {
+        hash_scratch_.resize(values.size());
+        BloomFilter::Hashes(values, hash_scratch_.data());
+        for (uint64_t h : hash_scratch_) hashes_->Insert(h);
+      }
+    }
+    Encode(values);
+    return Status::OK();
+  }
+
+  Encoding FinishValues(bool first_page, int64_t plain_bytes, Buffer* out) override {
+    const Mode mode = mode_;
+    switch (mode) {
+      case Mode::kDictionary: {
+        if constexpr (!kIsBool) {
+          const int bit_width = BitWidth(dict_.size() > 1 ? dict_.size() - 1 : 0);
+          const size_t start = out->size();
+          out->Push<uint8_t>(static_cast<uint8_t>(bit_width));
+          RleHybridEncoder enc(bit_width);
+          for (uint32_t i : indices_) enc.Put(i);
+          enc.Finish(out);
+          // The chunk's first page decides whether the dictionary pays for itself.
+          if (first_page && !keep_dictionary_ &&
+              static_cast<int64_t>(out->size() - start) + dict_.plain_bytes() >= plain_bytes) {
+            out->Resize(start);
+            ReencodePlain(out);
+            indices_.clear();
+            dict_.Clear();
+            mode_ = Mode::kPlain;
+            return Encoding::kPlain;
+          }
+          dict_used_ = true;
+          indices_.clear();
+        }
+        return Encoding::kRleDictionary;
+      }
+      case Mode::kPlain:
+        if constexpr (kIsBool) {
+          bool_plain_.Finish(out);
+        } else {
+          out->Append(plain_.data(), plain_.size());
+          plain_.Clear();
+        }
+        return Encoding::kPlain;
+      case Mode::kRle:
+        if constexpr (kIsBool) rle_.FinishWithLengthPrefix(out);
+        return Encoding::kRle;
+      case Mode::kDeltaBinaryPacked:
+        if constexpr (kIsInt) delta_.Finish(out);
+        return Encoding::kDeltaBinaryPacked;
+      case Mode::kDeltaLengthByteArray:
+        if constexpr (kIsBytes) dlba_.Finish(out);
+        return Encoding::kDeltaLengthByteArray;
+      case Mode::kDeltaByteArray:
+        if constexpr (kIsBytes) dba_.Finish(out);
+        return Encoding::kDeltaByteArray;
+      case Mode::kByteStreamSplit: {
+        const int w = kIsBytes ? width_ : static_cast<int>(sizeof(T));
+        if (w > 0 && !plain_.empty()) {
+          ByteStreamSplitEncodeBytes(plain_.data(), plain_.size() / w, w, out);
+        }
+        plain_.Clear();
+        return Encoding::kByteStreamSplit;
+      }
+    }
+    return Encoding::kPlain;
+  }
+
+  bool DictionaryFull() const override {
+    if constexpr (kIsBool) {
+      return false;
+    } else {
+      return mode_ == Mode::kDictionary && dict_.plain_bytes() > options_.dictionary_page_bytes;
+    }
+  }
+  void FallBackToPlain() override { mode_ = Mode::kPlain; }
+  bool HasDictionary() const override { return dict_used_; }
+  int32_t WriteDictionary(Buffer* out) override {
+    if constexpr (kIsBool) {
+      return 0;
+    } else if constexpr (kIsBytes) {
+      dict_.WritePlain(fixed_, out);
+      return static_cast<int32_t>(dict_.size());
+    } else {
+      dict_.WritePlain(out);
+      return static_cast<int32_t>(dict_.size());
+    }
+  }
+  int64_t DictionaryBytes() const override {
+    if constexpr (kIsBool) {
+      return 0;
+    } else {
+      return dict_.plain_bytes();
+    }
+  }
+  void ResetChunk() override {
+    mode_ = initial_mode_;
+    dict_used_ = false;
+    if constexpr (!kIsBool) dict_.Clear();
+    indices_.clear();
+  }
+
+ private:
+  Status CheckDecimals(const ShreddedLeaf& leaf, int64_t l0, int64_t l1, int64_t v0, int64_t v1) {
+    const __int128* src = leaf.values->values.as<__int128>();
+    bool ok = true;
+    const __int128 hi = decimal_max_;
+    ForEachValueRow(leaf, l0, l1, v0, v1, [&](int64_t row, int64_t) {
+      ok &= src[row] <= hi && src[row] >= -hi;
+    });
+    if (!ok) {
+      return Status::InvalidArgument("column '{}': a value exceeds decimal({}, {})",
+                                     column_.dotted_path, column_.type->precision,
+                                     column_.type->scale);
+    }
+    return Status::OK();
+  }
+
+  void Encode(std::span<const T> values) {
+    switch (mode_) {
+      case Mode::kDictionary:
+        if constexpr (kIsBool) {
+          break;
+        } else {
+          dict_.Put(values, &indices_);
+        }
+        break;
+      case Mode::kPlain:
+        PutPlain(values, &plain_);
+        break;
+      case Mode::kRle:
+        if constexpr (kIsBool) {
+          for (bool b : values) rle_.Put(b ? 1 : 0);
+        }
+        break;
+      case Mode::kDeltaBinaryPacked:
+        if constexpr (kIsInt) delta_.Put(values);
+        break;
+      case Mode::kDeltaLengthByteArray:
+        if constexpr (kIsBytes) dlba_.Put(values);
+        break;
+      case Mode::kDeltaByteArray:
+        if constexpr (kIsBytes) dba_.Put(values);
+        break;
+      case Mode::kByteStreamSplit:
+        if constexpr (kIsBytes) {
+          for (const ByteArray& v : values) plain_.Append(v.ptr, v.len);
+        } else if constexpr (!kIsBool) {
+          plain_.Append(values.data(), values.size_bytes());
+        }
+        break;
+    }
+  }
+
+  void PutPlain(std::span<const T> values, Buffer* out) {
+    if constexpr (kIsBool) {
+      bool_plain_.Put(values);
+    } else if constexpr (kIsBytes) {
+      if (fixed_) {
+        for (const ByteArray& v : values) out->Append(v.ptr, v.len);
+      } else {
+        PlainEncodeByteArrays(values, out);
+      }
+    } else {
+      PlainEncode<T>(values, out);
+    }
+  }
+
+  // The open page's dictionary indices, PLAIN-encoded instead.
+  void ReencodePlain(Buffer* out) {
+    if constexpr (kIsBytes) {
+      for (uint32_t i : indices_) {
+        const ByteArray v = dict_.Entry(i);
+        if (!fixed_) out->Push<uint32_t>(v.len);
+        out->Append(v.ptr, v.len);
+      }
+    } else if constexpr (!kIsBool) {
+      dict_.Decode(indices_, out);
+    }
+  }
+
+  const Mode initial_mode_;
+  Mode mode_;
+  GatherFn<T> gather_;
+  bool keep_dictionary_ = false;
+  bool fixed_ = false;
+  int width_ = 0;
+  bool check_decimal_ = false;
+  __int128 decimal_max_ = 0;
+  bool dict_used_ = false;
+  GatherScratch scratch_;
+  std::vector<uint64_t> hash_scratch_;
+  Buffer plain_;
+  std::vector<uint32_t> indices_;
+  [[no_unique_address]] std::conditional_t<kIsBool, int, Dictionary> dict_{};
+  PlainBooleanEncoder bool_plain_;
+  RleHybridEncoder rle_{1};
+  std::conditional_t<kIsInt, DeltaBinaryPackedEncoder<std::conditional_t<kIsInt, T, int32_t>>, int>
+      delta_{};
+  std::conditional_t<kIsBytes, DeltaLengthByteArrayEncoder, int> dlba_{};
+  std::conditional_t<kIsBytes, DeltaByteArrayEncoder, int> dba_{};
+};
+
+// The gather function for a leaf: columnar type -> physical type.
+template <typename T>
+Result<GatherFn<T>> PickGather(const ColumnDescriptor& c) {
+  const DataType& t = *c.type;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (t.id == TypeId::kBool) return GatherFn<T>(&GatherSame<bool, uint8_t>);
+  } else if constexpr (std::is_same_v<T, int32_t>) {
+    switch (t.id) {
+      case TypeId::kInt8: return GatherFn<T>(&GatherCast<int8_t>);
+      case TypeId::kInt16: return GatherFn<T>(&GatherCast<int16_t>);
+      case TypeId::kUInt8: return GatherFn<T>(&GatherCast<uint8_t>);
+      case TypeId::kUInt16: return GatherFn<T>(&GatherCast<uint16_t>);
+      case TypeId::kInt32:
+      case TypeId::kDate: return GatherFn<T>(&GatherSame<int32_t>);
+      case TypeId::kUInt32: return GatherFn<T>(&GatherSame<int32_t, uint32_t>);
+      case TypeId::kTime:
+        if (t.unit == floe::TimeUnit::kMilli) {
+          // Columnar times are int64; TIME(MILLIS) is INT32.
+          return GatherFn<T>(&GatherCast<int64_t>);
+        }
+        break;
+      case TypeId::kDecimal: return GatherFn<T>(&GatherDecimalInt<int32_t>);
+      default: break;
+    }
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    switch (t.id) {
+      case TypeId::kInt64:
+      case TypeId::kTime:
+      case TypeId::kTimestamp: return GatherFn<T>(&GatherSame<int64_t>);
+      case TypeId::kUInt64: return GatherFn<T>(&GatherSame<int64_t, uint64_t>);
+      case TypeId::kDecimal: return GatherFn<T>(&GatherDecimalInt<int64_t>);
+      default: break;
+    }
+  } else if constexpr (std::is_same_v<T, float>) {
+    if (t.id == TypeId::kFloat32) return GatherFn<T>(&GatherSame<float>);
+  } else if constexpr (std::is_same_v<T, double>) {
+    if (t.id == TypeId::kFloat64) return GatherFn<T>(&GatherSame<double>);
+  } else if constexpr (std::is_same_v<T, ByteArray>) {
+    if (t.IsVarBinary() && c.physical_type == Type::kByteArray) {
+      return GatherFn<T>(&GatherVarBinary);
+    }
+    if (c.physical_type == Type::kFixedLenByteArray) {
+      if (t.id == TypeId::kDecimal) return GatherFn<T>(&GatherDecimalFixed);
+      if (t.FixedWidth() == c.type_length &&
+          (t.id == TypeId::kFixedBinary || t.id == TypeId::kUuid || t.id == TypeId::kInterval ||
+           t.id == TypeId::kFloat16)) {
+        return GatherFn<T>(&GatherFixedBinary);
+      }
+    }
+  }
+  return Status::NotSupported("column '{}': cannot write {} as {}", c.dotted_path, t.ToString(),
+                              TypeName(c.physical_type));
+}
+
+template <typename T>
+Result<std::unique_ptr<ColumnWriter>> MakeTyped(const ColumnDescriptor& column,
+                                                const WriterOptions& options, Encoding encoding,
+                                                bool bloom, bool keep_dictionary) {
+  FLOE_ASSIGN_OR_RETURN(GatherFn<T> gather, PickGather<T>(column));
+  auto w = std::make_unique<TypedColumnWriter<T>>(column, options, bloom, ModeOf(encoding),
+                                                  keep_dictionary, gather);
+  return std::unique_ptr<ColumnWriter>(std::move(w));
+}
+
+}  // namespace
+
+Result<Encoding> ChooseEncoding(const ColumnDescriptor& column, const WriterOptions& options,
+                                std::optional<Encoding> requested) {
+  const Type t = column.physical_type;
+  if (!requested) {
+    if (t == Type::kBoolean) {
+      return options.data_page_version == 2 ? Encoding::kRle : Encoding::kPlain;
+    }
+    return options.dictionary ? Encoding::kRleDictionary : Encoding::kPlain;
+  }
+  Encoding e = *requested;
+  if (e == Encoding::kPlainDictionary) e = Encoding::kRleDictionary;
+  bool ok = false;
+  switch (e) {
+    case Encoding::kPlain: ok = true; break;
+    case Encoding::kRleDictionary: ok = t != Type::kBoolean; break;
+    case Encoding::kRle: ok = t == Type::kBoolean; break;
+    case Encoding::kDeltaBinaryPacked: ok = t == Type::kInt32 || t == Type::kInt64; break;
+    case Encoding::kDeltaLengthByteArray: ok = t == Type::kByteArray; break;
+    case Encoding::kDeltaByteArray:
+      ok = t == Type::kByteArray || t == Type::kFixedLenByteArray;
+      break;
+    case Encoding::kByteStreamSplit:
+      ok = t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat || t == Type::kDouble ||
+           t == Type::kFixedLenByteArray;
+      break;
+    default: break;
+  }
+  if (!ok) {
+    return Status::InvalidArgument("column '{}': encoding {} does not apply to {}",
+                                   column.dotted_path, EncodingName(*requested), TypeName(t));
+  }
+  return e;
+}
+
+Result<std::unique_ptr<ColumnWriter>> ColumnWriter::Make(const ColumnDescriptor& column,
+                                                         const WriterOptions& options,
+                                                         Encoding encoding, bool bloom_filter,
+                                                         bool keep_dictionary) {
+  if (bloom_filter && column.physical_type == Type::kBoolean) {
+    return Status::InvalidArgument("column '{}': BOOLEAN columns cannot have a Bloom filter",
+                                   column.dotted_path);
+  }
+  if (!column.type) return Status::Internal("column '{}' has no type", column.dotted_path);
+  switch (column.physical_type) {
+    case Type::kBoolean: return MakeTyped<bool>(column, options, encoding, bloom_filter, keep_dictionary);
+    case Type::kInt32: return MakeTyped<int32_t>(column, options, encoding, bloom_filter, keep_dictionary);
+    case Type::kInt64: return MakeTyped<int64_t>(column, options, encoding, bloom_filter, keep_dictionary);
+    case Type::kFloat: return MakeTyped<float>(column, options, encoding, bloom_filter, keep_dictionary);
+    case Type::kDouble: return MakeTyped<double>(column, options, encoding, bloom_filter, keep_dictionary);
+    case Type::kByteArray:
+    case Type::kFixedLenByteArray:
+      return MakeTyped<ByteArray>(column, options, encoding, bloom_filter, keep_dictionary);
+    case Type::kInt96: break;
+  }
+  return Status::NotSupported("column '{}': floe does not write {}", column.dotted_path,
+                              TypeName(column.physical_type));
+}
+
+}  // namespace floe::parquet

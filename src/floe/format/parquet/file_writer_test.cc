@@ -1,0 +1,550 @@
+// FileWriter: file structure (magic, footer, offsets, page headers, CRCs), options
+// (row groups, pages, dictionary fallback, page versions, codecs, Bloom filters, page
+// index, key-value metadata) and round trips through the reader.
+#include "floe/format/parquet/file_writer.h"
+
+#include <cstring>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "floe/common/version.h"
+#include "floe/format/parquet/bloom_filter.h"
+#include "floe/format/parquet/file_reader.h"
+#include "floe/format/parquet/page_crc.h"
+#include "floe/format/parquet/statistics.h"
+
+namespace floe::parquet {
+namespace {
+
+// Writes `batches` with `options` into memory and returns the file bytes.
+std::string WriteFile(const SchemaPtr& schema, const std::vector<RecordBatch>& batches,
+                      const WriterOptions& options,
+                      std::shared_ptr<const FileMetaData>* footer = nullptr) {
+  auto sink = std::make_unique<io::BufferSink>("test.parquet");
+  io::BufferSink* raw = sink.get();
+  auto w = FileWriter::Open(std::move(sink), schema, options);
+  EXPECT_TRUE(w.ok()) << w.status().ToString();
+  if (!w.ok()) return "";
+  for (const RecordBatch& b : batches) {
+    Status s = (*w)->Write(b);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  auto md = (*w)->Close();
+  EXPECT_TRUE(md.ok()) << md.status().ToString();
+  if (footer && md.ok()) *footer = *md;
+  return raw->buffer();
+}
+
+FileMetaData ReadFooter(const std::string& file) {
+  EXPECT_GE(file.size(), 12u);
+  EXPECT_EQ(file.substr(0, 4), "PAR1");
+  EXPECT_EQ(file.substr(file.size() - 4), "PAR1");
+  uint32_t len;
+  std::memcpy(&len, file.data() + file.size() - 8, 4);
+  auto md = DecodeFileMetaData(std::span<const uint8_t>(
+      reinterpret_cast<const uint8_t*>(file.data()) + file.size() - 8 - len, len));
+  EXPECT_TRUE(md.ok()) << md.status().ToString();
+  return md.ok() ? *md : FileMetaData{};
+}
+
+struct Page {
+  PageHeader header;
+  size_t offset = 0;       // of the header
+  size_t body_offset = 0;  // of the stored bytes
+};
+
+// Every page of a column chunk, walking headers from its first page.
+std::vector<Page> ReadPages(const std::string& file, const ColumnMetaData& md) {
+  std::vector<Page> pages;
+  size_t pos = static_cast<size_t>(md.dictionary_page_offset.value_or(md.data_page_offset));
+  const size_t end = pos + static_cast<size_t>(md.total_compressed_size);
+  while (pos < end) {
+    size_t consumed = 0;
+    auto h = DecodePageHeader(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(file.data()) + pos, end - pos),
+        &consumed);
+    EXPECT_TRUE(h.ok()) << h.status().ToString();
+    if (!h.ok()) break;
+    pages.push_back(Page{*h, pos, pos + consumed});
+    pos += consumed + static_cast<size_t>(h->compressed_page_size);
+  }
+  EXPECT_EQ(pos, end);
+  return pages;
+}
+
+Result<std::vector<RecordBatch>> ReadAll(const std::string& file) {
+  auto f = std::make_shared<io::BufferFile>(file, "test.parquet");
+  FLOE_ASSIGN_OR_RETURN(auto reader, FileReader::Open(f));
+  std::vector<RecordBatch> out;
+  for (int i = 0; i < reader->num_row_groups(); ++i) {
+    FLOE_ASSIGN_OR_RETURN(RecordBatch b, reader->ReadRowGroup(i));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+SchemaPtr FlatSchema() {
+  return std::make_shared<Schema>(std::vector<Field>{
+      Field{"id", types::Int64(), false},
+      Field{"name", types::String(), true},
+      Field{"score", types::Float64(), true},
+  });
+}
+
+RecordBatch FlatBatch(int64_t first, int64_t n, int cardinality = 10) {
+  BatchBuilder bb(FlatSchema());
+  for (int64_t i = first; i < first + n; ++i) {
+    bb.column(0).AppendInt(i);
+    if (i % 7 == 3) {
+      bb.column(1).AppendNull();
+    } else {
+      bb.column(1).AppendBytes("name-" + std::to_string(i % cardinality));
+    }
+    if (i % 5 == 0) {
+      bb.column(2).AppendNull();
+    } else {
+      bb.column(2).AppendDouble(static_cast<double>(i) * 0.5);
+    }
+  }
+  return bb.Finish();
+}
+
+TEST(FileWriter, FooterDescribesTheFile) {
+  WriterOptions opts;
+  opts.key_value_metadata = {{"origin", "test"}};
+  std::shared_ptr<const FileMetaData> returned;
+  const std::string file = WriteFile(FlatSchema(), {FlatBatch(0, 1000)}, opts, &returned);
+  FileMetaData md = ReadFooter(file);
+  EXPECT_EQ(md, *returned);
+  EXPECT_EQ(md.num_rows, 1000);
+  EXPECT_EQ(md.created_by, std::string(kCreatedBy));
+  ASSERT_TRUE(md.key_value_metadata);
+  ASSERT_EQ(md.key_value_metadata->size(), 1u);
+  EXPECT_EQ((*md.key_value_metadata)[0].key, "origin");
+  ASSERT_TRUE(md.column_orders);
+  EXPECT_EQ(md.column_orders->size(), 3u);
+  ASSERT_EQ(md.row_groups.size(), 1u);
+  const RowGroup& rg = md.row_groups[0];
+  EXPECT_EQ(rg.num_rows, 1000);
+  ASSERT_EQ(rg.columns.size(), 3u);
+  int64_t total = 0;
+  for (const ColumnChunk& c : rg.columns) {
+    ASSERT_TRUE(c.meta_data);
+    total += c.meta_data->total_compressed_size;
+    EXPECT_EQ(c.meta_data->codec, CompressionCodec::kZstd);
+    EXPECT_EQ(c.meta_data->num_values, 1000);
+    EXPECT_TRUE(c.column_index_offset && c.offset_index_offset);
+  }
+  EXPECT_EQ(rg.total_compressed_size, total);
+  // Statistics: id in [0, 999]; name has nulls at i % 7 == 3; score nulls at i % 5 == 0.
+  const Statistics& id = *rg.columns[0].meta_data->statistics;
+  int64_t lo, hi;
+  std::memcpy(&lo, id.min_value->data(), 8);
+  std::memcpy(&hi, id.max_value->data(), 8);
+  EXPECT_EQ(lo, 0);
+  EXPECT_EQ(hi, 999);
+  EXPECT_EQ(id.null_count, 0);
+  EXPECT_EQ(rg.columns[1].meta_data->statistics->null_count, 143);  // 3, 10, ..., 997
+  EXPECT_EQ(*rg.columns[1].meta_data->statistics->min_value, "name-0");
+  EXPECT_EQ(*rg.columns[1].meta_data->statistics->max_value, "name-9");
+  EXPECT_EQ(rg.columns[2].meta_data->statistics->null_count, 200);
+  EXPECT_EQ(rg.columns[2].meta_data->statistics->nan_count, 0);
+}
+
+TEST(FileWriter, RoundTripsThroughTheReader) {
+  const std::string file =
+      WriteFile(FlatSchema(), {FlatBatch(0, 500), FlatBatch(500, 700)}, WriterOptions{});
+  auto batches = ReadAll(file);
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  ASSERT_EQ(batches->size(), 1u);
+  const RecordBatch& b = (*batches)[0];
+  ASSERT_EQ(b.num_rows, 1200);
+  for (int64_t i = 0; i < 1200; ++i) {
+    EXPECT_EQ(b.columns[0]->Value<int64_t>(i), i);
+    if (i % 7 == 3) {
+      EXPECT_TRUE(b.columns[1]->IsNull(i));
+    } else {
+      EXPECT_EQ(b.columns[1]->StringAt(i), "name-" + std::to_string(i % 10));
+    }
+    if (i % 5 == 0) {
+      EXPECT_TRUE(b.columns[2]->IsNull(i));
+    } else {
+      EXPECT_EQ(b.columns[2]->Value<double>(i), static_cast<double>(i) * 0.5);
+    }
+  }
+}
+
+TEST(FileWriter, PagesCarryValidCrcsAndSizes) {
+  for (int version : {1, 2}) {
+    WriterOptions opts;
+    opts.data_page_version = version;
+    opts.page_rows = 100;
+    const std::string file = WriteFile(FlatSchema(), {FlatBatch(0, 1000)}, opts);
+    FileMetaData md = ReadFooter(file);
+    for (const ColumnChunk& c : md.row_groups[0].columns) {
+      std::vector<Page> pages = ReadPages(file, *c.meta_data);
+      int64_t uncompressed = 0;
+      int data_pages = 0;
+      for (const Page& p : pages) {
+        ASSERT_TRUE(p.header.crc.has_value());
+        const auto* body = reinterpret_cast<const uint8_t*>(file.data()) + p.body_offset;
+        EXPECT_TRUE(PageCrcMatches(*p.header.crc,
+                                   std::span<const uint8_t>(body, p.header.compressed_page_size)));
+        uncompressed += static_cast<int64_t>(p.body_offset - p.offset) +
+                        p.header.uncompressed_page_size;
+        if (p.header.type == PageType::kDictionaryPage) {
+          EXPECT_EQ(p.offset, static_cast<size_t>(*c.meta_data->dictionary_page_offset));
+          continue;
+        }
+        ++data_pages;
+        EXPECT_EQ(p.header.type, version == 2 ? PageType::kDataPageV2 : PageType::kDataPage);
+        if (version == 2) {
+          EXPECT_EQ(p.header.data_page_header_v2->num_rows, 100);
+          EXPECT_EQ(p.header.data_page_header_v2->num_values, 100);
+        } else {
+          EXPECT_EQ(p.header.data_page_header->num_values, 100);
+        }
+      }
+      EXPECT_EQ(data_pages, 10) << c.meta_data->path_in_schema[0];
+      EXPECT_EQ(uncompressed, c.meta_data->total_uncompressed_size);
+    }
+    auto batches = ReadAll(file);
+    ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+    EXPECT_EQ((*batches)[0].num_rows, 1000);
+  }
+}
+
+TEST(FileWriter, DictionaryFallsBackToPlainWhenItOutgrowsItsLimit) {
+  for (int version : {1, 2}) {
+    WriterOptions opts;
+    opts.data_page_version = version;
+    opts.dictionary_page_bytes = 2000;
+    opts.page_rows = 100;
+    // Named explicitly, so the dictionary is kept although it does not pay off.
+    opts.column_encodings = {{"name", Encoding::kRleDictionary}};
+    // 1000 distinct names: the dictionary passes 2000 bytes after ~170 values.
+    const std::string file = WriteFile(FlatSchema(), {FlatBatch(0, 1000, 1000)}, opts);
+    FileMetaData md = ReadFooter(file);
+    const ColumnMetaData& name = *md.row_groups[0].columns[1].meta_data;
+    ASSERT_TRUE(name.dictionary_page_offset.has_value());
+    const PageType data_type = version == 2 ? PageType::kDataPageV2 : PageType::kDataPage;
+    int dict_pages = 0, dict_data = 0, plain_data = 0;
+    for (const PageEncodingStats& s : *name.encoding_stats) {
+      if (s.page_type == PageType::kDictionaryPage) dict_pages += s.count;
+      if (s.page_type == data_type && s.encoding == Encoding::kRleDictionary) dict_data += s.count;
+      if (s.page_type == data_type && s.encoding == Encoding::kPlain) plain_data += s.count;
+    }
+    EXPECT_EQ(dict_pages, 1);
+    EXPECT_GE(dict_data, 1);
+    EXPECT_GE(plain_data, 1);
+    EXPECT_EQ(dict_data + plain_data, 10);
+    // The pages agree with the stats, dictionary page first, dictionary-encoded data
+    // pages before PLAIN ones.
+    std::vector<Page> pages = ReadPages(file, name);
+    ASSERT_EQ(pages.size(), 11u);
+    EXPECT_EQ(pages[0].header.type, PageType::kDictionaryPage);
+    // The limit is checked between write steps (here at most a page of 100 values of
+    // 4 + 8..9 bytes).
+    EXPECT_LE(pages[0].header.uncompressed_page_size, 2000 + 100 * 13);
+    bool seen_plain = false;
+    for (size_t i = 1; i < pages.size(); ++i) {
+      const Encoding e = version == 2 ? pages[i].header.data_page_header_v2->encoding
+                                      : pages[i].header.data_page_header->encoding;
+      if (e == Encoding::kPlain) seen_plain = true;
+      if (seen_plain) EXPECT_EQ(e, Encoding::kPlain);
+    }
+    EXPECT_EQ(name.encodings.front(), Encoding::kPlain);  // the dictionary page's
+    auto batches = ReadAll(file);
+    ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+    for (int64_t i = 0; i < 1000; ++i) {
+      if (i % 7 != 3) EXPECT_EQ((*batches)[0].columns[1]->StringAt(i), "name-" + std::to_string(i));
+    }
+  }
+}
+
+TEST(FileWriter, DictionaryThatDoesNotPayOffIsDroppedUnlessAskedFor) {
+  // Unique strings: dictionary + indices would be larger than PLAIN.
+  WriterOptions opts;
+  std::string file = WriteFile(FlatSchema(), {FlatBatch(0, 5000, 1 << 30)}, opts);
+  FileMetaData md = ReadFooter(file);
+  const ColumnMetaData& name = *md.row_groups[0].columns[1].meta_data;
+  EXPECT_FALSE(name.dictionary_page_offset.has_value());
+  for (const PageEncodingStats& s : *name.encoding_stats) EXPECT_EQ(s.encoding, Encoding::kPlain);
+  // The id column (unique int64) likewise; the low-cardinality case keeps its dictionary.
+  EXPECT_FALSE(md.row_groups[0].columns[0].meta_data->dictionary_page_offset.has_value());
+  file = WriteFile(FlatSchema(), {FlatBatch(0, 5000, 10)}, opts);
+  md = ReadFooter(file);
+  EXPECT_TRUE(md.row_groups[0].columns[1].meta_data->dictionary_page_offset.has_value());
+
+  opts.column_encodings = {{"name", Encoding::kRleDictionary}};
+  file = WriteFile(FlatSchema(), {FlatBatch(0, 5000, 1 << 30)}, opts);
+  md = ReadFooter(file);
+  EXPECT_TRUE(md.row_groups[0].columns[1].meta_data->dictionary_page_offset.has_value());
+}
+
+TEST(FileWriter, PagesSplitByBytesAtRowBoundaries) {
+  // Rows of 1..3 strings of 1000 bytes; pages of ~4 KB hold whole rows only.
+  auto schema = std::make_shared<Schema>(
+      std::vector<Field>{Field{"l", types::List(types::String(), false), false}});
+  BatchBuilder bb(schema);
+  const int64_t rows = 200;
+  int64_t values = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    const int n = 1 + static_cast<int>(r % 3);
+    for (int i = 0; i < n; ++i) bb.column(0).child(0).AppendBytes(std::string(1000, 'a' + r % 26));
+    values += n;
+    bb.column(0).CloseList();
+  }
+  WriterOptions opts;
+  opts.page_bytes = 4000;
+  opts.dictionary = false;
+  opts.compression = CompressionCodec::kUncompressed;
+  opts.data_page_version = 2;
+  std::shared_ptr<const FileMetaData> md;
+  const std::string file = WriteFile(schema, {bb.Finish()}, opts, &md);
+  const ColumnChunk& chunk = md->row_groups[0].columns[0];
+  std::vector<Page> pages = ReadPages(file, *chunk.meta_data);
+  int64_t total_rows = 0, total_values = 0;
+  for (const Page& p : pages) {
+    const DataPageHeaderV2& h = *p.header.data_page_header_v2;
+    total_rows += h.num_rows;
+    total_values += h.num_values;
+    // Stop once the limit is reached: at most one row (3 values) past 4000 bytes.
+    EXPECT_LE(p.header.uncompressed_page_size, 4000 + 3 * 1004 + 64);
+    EXPECT_GE(h.num_rows, 1);
+  }
+  EXPECT_EQ(total_rows, rows);
+  EXPECT_EQ(total_values, values);
+  EXPECT_GT(pages.size(), 40u);
+  // The offset index lists each page with its first row.
+  auto f = std::make_shared<io::BufferFile>(file);
+  auto raw = f->ReadAt(*chunk.offset_index_offset, *chunk.offset_index_length);
+  ASSERT_TRUE(raw.ok());
+  auto oi = DecodeOffsetIndex(std::span<const uint8_t>(
+      reinterpret_cast<const uint8_t*>(raw->data()), raw->size()));
+  ASSERT_TRUE(oi.ok());
+  ASSERT_EQ(oi->page_locations.size(), pages.size());
+  int64_t first_row = 0;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const PageLocation& loc = oi->page_locations[i];
+    EXPECT_EQ(loc.offset, static_cast<int64_t>(pages[i].offset));
+    EXPECT_EQ(loc.compressed_page_size,
+              static_cast<int32_t>(pages[i].body_offset - pages[i].offset) +
+                  pages[i].header.compressed_page_size);
+    EXPECT_EQ(loc.first_row_index, first_row);
+    first_row += pages[i].header.data_page_header_v2->num_rows;
+  }
+  auto batches = ReadAll(file);
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  EXPECT_EQ((*batches)[0].num_rows, rows);
+}
+
+TEST(FileWriter, ColumnIndexMatchesPages) {
+  WriterOptions opts;
+  opts.page_rows = 100;
+  std::shared_ptr<const FileMetaData> md;
+  const std::string file = WriteFile(FlatSchema(), {FlatBatch(0, 1000)}, opts, &md);
+  const ColumnChunk& id = md->row_groups[0].columns[0];
+  auto f = std::make_shared<io::BufferFile>(file);
+  auto raw = f->ReadAt(*id.column_index_offset, *id.column_index_length);
+  ASSERT_TRUE(raw.ok());
+  auto ci = DecodeColumnIndex(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw->data()), raw->size()));
+  ASSERT_TRUE(ci.ok()) << ci.status().ToString();
+  ASSERT_EQ(ci->min_values.size(), 10u);
+  for (int p = 0; p < 10; ++p) {
+    int64_t lo, hi;
+    std::memcpy(&lo, ci->min_values[p].data(), 8);
+    std::memcpy(&hi, ci->max_values[p].data(), 8);
+    EXPECT_EQ(lo, p * 100);
+    EXPECT_EQ(hi, p * 100 + 99);
+    EXPECT_FALSE(ci->null_pages[p]);
+  }
+  EXPECT_EQ(ci->boundary_order, BoundaryOrder::kAscending);
+  // The index regions come after the row group and before the footer: column indexes
+  // first, then offset indexes.
+  EXPECT_GT(*id.column_index_offset, md->row_groups[0].columns[2].meta_data->data_page_offset);
+  EXPECT_LT(*md->row_groups[0].columns[2].column_index_offset, *id.offset_index_offset);
+}
+
+TEST(FileWriter, RowGroupsByRowsAndBytes) {
+  WriterOptions opts;
+  opts.row_group_rows = 300;
+  std::shared_ptr<const FileMetaData> md;
+  std::string file =
+      WriteFile(FlatSchema(), {FlatBatch(0, 500), FlatBatch(500, 500), FlatBatch(1000, 100)}, opts,
+                &md);
+  std::vector<int64_t> rows;
+  for (const RowGroup& rg : md->row_groups) rows.push_back(rg.num_rows);
+  EXPECT_EQ(rows, (std::vector<int64_t>{300, 300, 300, 200}));
+  auto batches = ReadAll(file);
+  ASSERT_TRUE(batches.ok());
+  int64_t next = 0;
+  for (const RecordBatch& b : *batches) {
+    for (int64_t i = 0; i < b.num_rows; ++i) EXPECT_EQ(b.columns[0]->Value<int64_t>(i), next++);
+  }
+  EXPECT_EQ(next, 1100);
+
+  // By bytes: incompressible 1 KB strings, 64 KB row groups.
+  auto schema = std::make_shared<Schema>(std::vector<Field>{Field{"s", types::Binary(), false}});
+  std::mt19937_64 rng(5);
+  BatchBuilder bb(schema);
+  for (int i = 0; i < 1000; ++i) {
+    std::string v(1024, '\0');
+    for (char& c : v) c = static_cast<char>(rng());
+    bb.column(0).AppendBytes(v);
+  }
+  WriterOptions by_size;
+  by_size.row_group_bytes = 64 * 1024;
+  by_size.dictionary = false;
+  file = WriteFile(schema, {bb.Finish()}, by_size, &md);
+  EXPECT_GE(md->row_groups.size(), 12u);
+  int64_t total = 0;
+  for (const RowGroup& rg : md->row_groups) {
+    total += rg.num_rows;
+    EXPECT_LE(rg.total_compressed_size, 64 * 1024 + 8 * 1024);
+  }
+  EXPECT_EQ(total, 1000);
+}
+
+TEST(FileWriter, FlushRowGroupEndsARowGroup) {
+  auto sink = std::make_unique<io::BufferSink>();
+  io::BufferSink* raw = sink.get();
+  auto w = FileWriter::Open(std::move(sink), FlatSchema(), WriterOptions{});
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Write(FlatBatch(0, 10)).ok());
+  ASSERT_TRUE((*w)->FlushRowGroup().ok());
+  ASSERT_TRUE((*w)->FlushRowGroup().ok());  // nothing buffered: no empty row group
+  ASSERT_TRUE((*w)->Write(FlatBatch(10, 5)).ok());
+  EXPECT_EQ((*w)->rows_written(), 15);
+  auto md = (*w)->Close();
+  ASSERT_TRUE(md.ok());
+  ASSERT_EQ((*md)->row_groups.size(), 2u);
+  EXPECT_EQ((*md)->row_groups[1].num_rows, 5);
+  EXPECT_EQ((*md)->row_groups[1].ordinal, 1);
+  EXPECT_TRUE(raw->closed());
+  EXPECT_FALSE((*w)->Close().ok());
+}
+
+TEST(FileWriter, BloomFilterFindsEveryValue) {
+  WriterOptions opts;
+  opts.bloom_filter_columns = {"name", "id"};
+  opts.bloom_filter_fpp = 0.01;
+  std::shared_ptr<const FileMetaData> md;
+  const std::string file = WriteFile(FlatSchema(), {FlatBatch(0, 2000, 500)}, opts, &md);
+  const ColumnMetaData& name = *md->row_groups[0].columns[1].meta_data;
+  ASSERT_TRUE(name.bloom_filter_offset && name.bloom_filter_length);
+  EXPECT_FALSE(md->row_groups[0].columns[2].meta_data->bloom_filter_offset.has_value());
+  const auto* p = reinterpret_cast<const uint8_t*>(file.data()) + *name.bloom_filter_offset;
+  size_t consumed = 0;
+  auto header = DecodeBloomFilterHeader(std::span<const uint8_t>(p, *name.bloom_filter_length),
+                                        &consumed);
+  ASSERT_TRUE(header.ok());
+  EXPECT_EQ(consumed + header->num_bytes, static_cast<size_t>(*name.bloom_filter_length));
+  // ~500 distinct values at 1%: the spec's formula gives ~600 bytes, a power of two.
+  EXPECT_EQ(header->num_bytes, 1024);
+  auto filter = BloomFilter::FromBitset(std::span<const uint8_t>(p + consumed, header->num_bytes));
+  ASSERT_TRUE(filter.ok());
+  for (int i = 0; i < 500; ++i) {
+    EXPECT_TRUE(filter->MightContain(BloomFilter::Hash("name-" + std::to_string(i))));
+  }
+  int false_positives = 0;
+  for (int i = 0; i < 10000; ++i) {
+    false_positives += filter->MightContain(BloomFilter::Hash("other-" + std::to_string(i)));
+  }
+  EXPECT_LT(false_positives, 300);
+  // Bloom filters sit between the row group's chunks and the page index.
+  const ColumnMetaData& id = *md->row_groups[0].columns[0].meta_data;
+  EXPECT_LT(*id.bloom_filter_offset, *name.bloom_filter_offset);
+  EXPECT_LT(*name.bloom_filter_offset, *md->row_groups[0].columns[0].column_index_offset);
+}
+
+TEST(FileWriter, RejectsBadOptionsAndBatches) {
+  auto open = [](WriterOptions o) {
+    return FileWriter::Open(std::make_unique<io::BufferSink>(), FlatSchema(), o);
+  };
+  WriterOptions o;
+  o.column_encodings = {{"nope", Encoding::kPlain}};
+  EXPECT_EQ(open(o).status().code(), StatusCode::kInvalidArgument);
+  o = {};
+  o.column_encodings = {{"name", Encoding::kDeltaBinaryPacked}};
+  EXPECT_EQ(open(o).status().code(), StatusCode::kInvalidArgument);
+  o = {};
+  o.bloom_filter_columns = {"missing"};
+  EXPECT_EQ(open(o).status().code(), StatusCode::kInvalidArgument);
+  o = {};
+  o.data_page_version = 3;
+  EXPECT_EQ(open(o).status().code(), StatusCode::kInvalidArgument);
+  o = {};
+  o.compression_level = 99;
+  EXPECT_FALSE(open(o).ok());
+  o = {};
+  o.page_bytes = 0;
+  EXPECT_EQ(open(o).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(FileWriter::Open(std::make_unique<io::BufferSink>(),
+                                std::make_shared<Schema>(), WriterOptions{})
+                   .ok());
+
+  // A null in a required column: the error is sticky and the output is aborted.
+  auto sink = std::make_unique<io::BufferSink>();
+  io::BufferSink* raw = sink.get();
+  auto w = FileWriter::Open(std::move(sink), FlatSchema(), WriterOptions{});
+  ASSERT_TRUE(w.ok());
+  RecordBatch b = FlatBatch(0, 10);
+  ColumnBuilder ids(types::Int64());
+  ids.AppendInt(1);
+  for (int i = 1; i < 10; ++i) ids.AppendNull();
+  b.columns[0] = ids.Finish();
+  Status s = (*w)->Write(b);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("'id'"), std::string::npos) << s.message();
+  EXPECT_FALSE((*w)->Write(FlatBatch(0, 10)).ok());
+  EXPECT_FALSE((*w)->Close().ok());
+  EXPECT_TRUE(raw->buffer().empty());
+  EXPECT_FALSE(raw->closed());
+
+  // A column of the wrong type.
+  auto w2 = FileWriter::Open(std::make_unique<io::BufferSink>(), FlatSchema(), WriterOptions{});
+  ASSERT_TRUE(w2.ok());
+  RecordBatch b2 = FlatBatch(0, 3);
+  ColumnBuilder wrong(types::Int32());
+  for (int i = 0; i < 3; ++i) wrong.AppendInt(i);
+  b2.columns[0] = wrong.Finish();
+  EXPECT_EQ((*w2)->Write(b2).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(FileWriter, EmptyFileAndAllNullColumns) {
+  std::shared_ptr<const FileMetaData> md;
+  std::string file = WriteFile(FlatSchema(), {}, WriterOptions{}, &md);
+  EXPECT_EQ(md->num_rows, 0);
+  EXPECT_TRUE(md->row_groups.empty());
+  auto batches = ReadAll(file);
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+
+  BatchBuilder bb(FlatSchema());
+  for (int i = 0; i < 50; ++i) {
+    bb.column(0).AppendInt(i);
+    bb.column(1).AppendNull();
+    bb.column(2).AppendNull();
+  }
+  file = WriteFile(FlatSchema(), {bb.Finish()}, WriterOptions{}, &md);
+  const ColumnChunk& name = md->row_groups[0].columns[1];
+  EXPECT_EQ(name.meta_data->statistics->null_count, 50);
+  EXPECT_FALSE(name.meta_data->statistics->min_value.has_value());
+  auto f = std::make_shared<io::BufferFile>(file);
+  auto raw = f->ReadAt(*name.column_index_offset, *name.column_index_length);
+  auto ci = DecodeColumnIndex(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw->data()), raw->size()));
+  ASSERT_TRUE(ci.ok());
+  EXPECT_EQ(ci->null_pages, std::vector<bool>{true});
+  batches = ReadAll(file);
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  EXPECT_EQ((*batches)[0].columns[1]->null_count, 50);
+}
+
+}  // namespace
+}  // namespace floe::parquet

@@ -1,0 +1,82 @@
+// WriterOptions: every knob of the Parquet writer (file_writer.h), with its default.
+//
+// Column-specific settings (encodings, Bloom filters) are keyed by a column's dotted
+// Parquet path ("payload.tags.list.element") or by the name of a top-level field, which
+// then applies to every leaf under it ("payload"). The most specific key wins: an exact
+// leaf path beats a field name.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "floe/format/parquet/compression.h"
+#include "floe/format/parquet/types.h"
+
+namespace floe::parquet {
+
+struct WriterOptions {
+  // Page codec, and its level: kDefaultCompressionLevel (the codec's default, ZSTD 3) or a
+  // level the codec accepts (compression.h: ZSTD negative..22, GZIP 0..9, BROTLI 0..11,
+  // LZ4_RAW 1..12). SNAPPY and UNCOMPRESSED ignore it.
+  CompressionCodec compression = CompressionCodec::kZstd;
+  int compression_level = kDefaultCompressionLevel;
+
+  // A row group is closed once its encoded pages reach `row_group_bytes` (estimated
+  // before the footer; compressed bytes) or it holds `row_group_rows` rows, whichever
+  // comes first. Memory: the writer buffers at most one row group's encoded pages.
+  int64_t row_group_bytes = int64_t{128} << 20;
+  int64_t row_group_rows = 1'000'000;
+
+  // A data page is closed once its encoded (uncompressed) values and levels reach
+  // `page_bytes` or it holds `page_rows` rows. Pages always end on a row boundary
+  // (repetition level 0), so one row larger than the limit makes one larger page.
+  int64_t page_bytes = int64_t{1} << 20;
+  int64_t page_rows = 20'000;
+
+  // A dictionary-encoded column falls back to PLAIN once its dictionary holds more than
+  // this many (PLAIN-encoded) bytes; pages written so far keep the dictionary. The check
+  // runs between write steps of at most 1024 rows, so the dictionary page may exceed the
+  // limit by one step's new values.
+  int64_t dictionary_page_bytes = int64_t{1} << 20;
+
+  // 1: DATA_PAGE (levels and values compressed together). 2: DATA_PAGE_V2 (levels
+  // uncompressed, values compressed; booleans RLE-encoded by default).
+  int data_page_version = 1;
+
+  // Write the CRC-32 of each page's stored bytes in its header.
+  bool page_crc = true;
+  // Column chunk statistics (min/max, null count, NaN count) in ColumnMetaData.
+  bool statistics = true;
+  // Column index + offset index after the row groups.
+  bool page_index = true;
+  // Binary min/max longer than this are truncated (min: a prefix; max: a prefix with its
+  // last byte incremented). Applies to chunk statistics and the column index.
+  int max_statistics_bytes = 64;
+
+  // Per-column encoding. Accepted: kPlain, kRleDictionary (kPlainDictionary is taken as
+  // kRleDictionary), kRle (booleans only), kDeltaBinaryPacked (INT32/INT64),
+  // kDeltaLengthByteArray and kDeltaByteArray (BYTE_ARRAY; DELTA_BYTE_ARRAY also
+  // FIXED_LEN_BYTE_ARRAY), kByteStreamSplit (INT32, INT64, FLOAT, DOUBLE,
+  // FIXED_LEN_BYTE_ARRAY). A dictionary choice still falls back to PLAIN when the
+  // dictionary outgrows `dictionary_page_bytes`. Columns not listed use dictionary
+  // encoding when `dictionary` is true (except booleans), else PLAIN (booleans: RLE in
+  // v2 pages, PLAIN in v1 pages).
+  std::map<std::string, Encoding> column_encodings;
+  bool dictionary = true;
+
+  // Columns that get a split-block Bloom filter per row group, sized for the row group's
+  // distinct values at false-positive probability `bloom_filter_fpp`. Boolean columns
+  // are not eligible (InvalidArgument).
+  std::set<std::string> bloom_filter_columns;
+  double bloom_filter_fpp = 0.01;
+
+  // Footer key-value metadata, after the schema's own metadata (a key given here
+  // replaces the schema's).
+  std::vector<std::pair<std::string, std::string>> key_value_metadata;
+};
+
+}  // namespace floe::parquet
