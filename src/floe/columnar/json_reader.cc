@@ -793,8 +793,11 @@ struct JsonBatchReader::Impl {
       case TypeId::kUuid:
         if (t != od::json_type::string) return Mismatch(n, t, raw);
         return ReadString(n, v);
+      case TypeId::kVariant:
       case TypeId::kJson: {
-        if (t == od::json_type::string) return ReadString(n, v);
+        // A json column keeps a string's content as its text; a variant keeps any value,
+        // strings included, as a JSON document.
+        if (t == od::json_type::string && n.type->id == TypeId::kJson) return ReadString(n, v);
         json_text.clear();
         if (const char* err = Minify(v, &json_text, 0)) {
           return Fail(err == kTooDeep ? std::string(err) : fmt::format("invalid JSON ({})", err));

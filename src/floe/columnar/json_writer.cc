@@ -510,6 +510,16 @@ void AppendValue(const Column& col, int64_t row, const KeyPlan* keys, std::strin
     case TypeId::kJson:
       AppendJsonString(col.StringAt(row), out);
       return;
+    case TypeId::kVariant: {
+      // Each value is a JSON document (the reader and VARIANT decoding guarantee it).
+      const std::string_view doc = col.StringAt(row);
+      if (doc.empty()) {
+        out->append("null");
+      } else {
+        out->append(doc);
+      }
+      return;
+    }
     case TypeId::kBinary:
       out->push_back('"');
       AppendHex(col.StringAt(row), out);

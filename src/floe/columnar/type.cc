@@ -96,6 +96,7 @@ std::string DataType::ToString() const {
     case TypeId::kString: return "string";
     case TypeId::kEnum: return "enum";
     case TypeId::kJson: return "json";
+    case TypeId::kVariant: return "variant";
     case TypeId::kBinary: return "binary";
     case TypeId::kFixedBinary: return fmt::format("fixed({})", byte_width);
     case TypeId::kUuid: return "uuid";
@@ -146,6 +147,7 @@ FLOE_SIMPLE_TYPE(Date, TypeId::kDate)
 FLOE_SIMPLE_TYPE(String, TypeId::kString)
 FLOE_SIMPLE_TYPE(Enum, TypeId::kEnum)
 FLOE_SIMPLE_TYPE(Json, TypeId::kJson)
+FLOE_SIMPLE_TYPE(Variant, TypeId::kVariant)
 FLOE_SIMPLE_TYPE(Binary, TypeId::kBinary)
 #undef FLOE_SIMPLE_TYPE
 

@@ -14,6 +14,8 @@
 //   kInterval                     12 bytes: months, days, millis (uint32 little-endian each)
 //   kFixedBinary(n), kUuid        n (16) bytes per value
 //   kString, kEnum, kJson, kBinary  int64 offsets (length + 1) + bytes
+//   kVariant                      int64 offsets + bytes: each value one JSON document
+//                                 (semi-structured; rendered as embedded JSON, not a string)
 //   kList                         int64 offsets + one child (the element)
 //   kMap                          int64 offsets + two children (key, value), entries in order
 //   kStruct                       one child per field, each as long as the struct
@@ -50,6 +52,7 @@ enum class TypeId : uint8_t {
   kString,
   kEnum,
   kJson,
+  kVariant,
   kBinary,
   kFixedBinary,
   kUuid,
@@ -97,7 +100,7 @@ struct DataType {
   // String, enum, JSON and binary: offsets + bytes.
   bool IsVarBinary() const {
     return id == TypeId::kString || id == TypeId::kEnum || id == TypeId::kJson ||
-           id == TypeId::kBinary;
+           id == TypeId::kVariant || id == TypeId::kBinary;
   }
   bool IsNested() const { return id == TypeId::kList || id == TypeId::kStruct || id == TypeId::kMap; }
 };
@@ -124,6 +127,7 @@ TypePtr Interval();
 TypePtr String();
 TypePtr Enum();
 TypePtr Json();
+TypePtr Variant();
 TypePtr Binary();
 TypePtr FixedBinary(int32_t width);
 TypePtr Uuid();

@@ -64,16 +64,22 @@ Result<std::vector<std::string>> ReadRangesParallel(RandomAccessFile& file,
     for (std::thread& t : threads) t.join();
     FLOE_RETURN_IF_ERROR(first_error);
   }
+  // The merged read holding each range: the last one starting at or before it.
+  std::vector<size_t> source(ranges.size());
+  std::vector<uint32_t> uses(reads.size(), 0);
+  for (size_t r = 0; r < ranges.size(); ++r) {
+    auto it = std::upper_bound(reads.begin(), reads.end(), ranges[r].offset,
+                               [](uint64_t off, const ByteRange& b) { return off < b.offset; });
+    source[r] = static_cast<size_t>(it - reads.begin()) - 1;
+    ++uses[source[r]];
+  }
   std::vector<std::string> out;
   out.reserve(ranges.size());
-  for (const ByteRange& want : ranges) {
-    // The merged read containing `want` is the last one starting at or before it.
-    auto it = std::upper_bound(reads.begin(), reads.end(), want.offset,
-                               [](uint64_t off, const ByteRange& r) { return off < r.offset; });
-    const size_t i = static_cast<size_t>(it - reads.begin()) - 1;
-    if (reads.size() == 1 && reads[0].offset == want.offset && reads[0].length == want.length &&
-        ranges.size() == 1) {
-      out.push_back(std::move(fetched[0]));  // one range, read as is: no copy
+  for (size_t r = 0; r < ranges.size(); ++r) {
+    const ByteRange& want = ranges[r];
+    const size_t i = source[r];
+    if (uses[i] == 1 && reads[i] == want) {
+      out.push_back(std::move(fetched[i]));  // read exactly as asked: no copy
     } else {
       out.push_back(fetched[i].substr(want.offset - reads[i].offset, want.length));
     }

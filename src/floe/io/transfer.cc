@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <future>
 
 namespace floe::io {
 
@@ -17,25 +18,29 @@ Result<uint64_t> CopyObject(ObjectStore& src_store, std::string_view src_key,
   FLOE_ASSIGN_OR_RETURN(auto out, dst_store.OpenForWrite(dst_key));
   const uint64_t chunk = std::max<uint64_t>(1, opts.chunk_size);
   const uint64_t window = chunk * static_cast<uint64_t>(std::max(1, opts.parallelism));
-  std::vector<ByteRange> ranges;
-  for (uint64_t off = 0; off < size; off += window) {
-    ranges.clear();
+  // Reads window k+1 (its chunks as parallel requests where the file supports it)
+  // while window k is written, so network and disk overlap. max_gap 0 and
+  // max_read = chunk keep the chunks separate requests.
+  auto read_window = [&in, size, chunk, window](uint64_t off) {
+    std::vector<ByteRange> ranges;
     for (uint64_t o = off; o < std::min(size, off + window); o += chunk) {
       ranges.push_back({o, std::min(chunk, size - o)});
     }
-    // max_gap 0 and max_read = chunk keep the chunks separate requests, which the
-    // file may issue in parallel (S3 does).
-    Result<std::vector<std::string>> bytes =
-        in->ReadRanges(ranges, CoalesceOptions{.max_gap = 0, .max_read = chunk});
-    if (!bytes.ok()) {
-      out->Abort();
-      return bytes.status();
+    return in->ReadRanges(ranges, CoalesceOptions{.max_gap = 0, .max_read = chunk});
+  };
+  std::future<Result<std::vector<std::string>>> next;
+  if (size > 0) next = std::async(std::launch::async, read_window, 0);
+  for (uint64_t off = 0; off < size; off += window) {
+    Result<std::vector<std::string>> bytes = next.get();
+    if (bytes.ok() && off + window < size) {
+      next = std::async(std::launch::async, read_window, off + window);
     }
-    for (const std::string& b : *bytes) {
-      if (Status st = out->Append(b); !st.ok()) {
-        out->Abort();
-        return st;
-      }
+    Status st = bytes.status();
+    for (size_t i = 0; st.ok() && i < bytes->size(); ++i) st = out->Append((*bytes)[i]);
+    if (!st.ok()) {
+      if (next.valid()) next.wait();
+      out->Abort();
+      return st;
     }
   }
   FLOE_RETURN_IF_ERROR(out->Close());

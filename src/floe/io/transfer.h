@@ -13,7 +13,8 @@ namespace floe::io {
 struct TransferOptions {
   // Bytes per read request.
   uint64_t chunk_size = 8 << 20;
-  // Chunks read at once; memory use is about chunk_size * parallelism (plus the
+  // Chunks read at once. The next window of chunks is read while the current one is
+  // written, so memory use is about 2 * chunk_size * parallelism (plus the
   // destination writer's buffers).
   int parallelism = 8;
 };

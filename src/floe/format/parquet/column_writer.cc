@@ -1,8 +1,10 @@
 #include "floe/format/parquet/column_writer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <type_traits>
 #include <vector>
 
@@ -412,21 +414,80 @@ void EncodeLevels(const int16_t* levels, int64_t n, int16_t max_level, bool leng
 }
 
 // ---------------------------------------------------------------------------------------
+// Pages on their way to the chunk: the raw (uncompressed) page, then, once sealed
+// (compressed, checksummed, headed; possibly on a pool thread), the bytes as stored.
+
+struct PendingPage {
+  PageHeader header;       // type and the data page header; sizes and crc set by Seal
+  Buffer raw;              // v1: levels + values; v2: levels, then values
+  size_t level_bytes = 0;  // v2: the uncompressed levels at the front of `raw`
+  int64_t first_row = 0;   // within the row group
+  // After Seal: the page as stored is head + body (the encoded header, then for v2 the
+  // levels; then the page bytes).
+  Buffer head;
+  Buffer body;
+  int64_t uncompressed = 0;  // after Seal: header + uncompressed page size
+  Status status;
+  size_t stored_size() const { return head.size() + body.size(); }
+};
+
+// Compresses a page and prepends its header (with the CRC of the stored bytes). The raw
+// buffer is consumed (moved into the body when stored uncompressed, else left for reuse).
+void SealPage(const WriterOptions& options, const std::string& column, PendingPage* p) {
+  thread_local Buffer compressed;  // reused: no allocation per page
+  const std::span<const uint8_t> raw(p->raw.data(), p->raw.size());
+  const std::span<const uint8_t> levels = raw.subspan(0, p->level_bytes);
+  const std::span<const uint8_t> values = raw.subspan(p->level_bytes);
+  bool is_compressed = false;
+  if (options.compression != CompressionCodec::kUncompressed && !values.empty()) {
+    const int level = options.compression == CompressionCodec::kSnappy ? kDefaultCompressionLevel
+                                                                       : options.compression_level;
+    Status s = Compress(options.compression, level, values, &compressed);
+    if (!s.ok()) {
+      p->status = s.WithContext(column);
+      return;
+    }
+    // A v2 page may keep its values uncompressed when compression does not pay.
+    is_compressed = p->header.type != PageType::kDataPageV2 || compressed.size() < values.size();
+  }
+  const std::span<const uint8_t> stored =
+      is_compressed ? std::span<const uint8_t>(compressed.data(), compressed.size()) : values;
+  if (p->header.data_page_header_v2) p->header.data_page_header_v2->is_compressed = is_compressed;
+  p->header.uncompressed_page_size = static_cast<int32_t>(raw.size());
+  p->header.compressed_page_size = static_cast<int32_t>(levels.size() + stored.size());
+  if (options.page_crc) {
+    p->header.crc = static_cast<int32_t>(PageCrcExtend(PageCrc(levels), stored));
+  }
+  p->head.Clear();
+  EncodePageHeader(p->header, &p->head);
+  p->uncompressed = static_cast<int64_t>(p->head.size() + raw.size());
+  if (is_compressed) {
+    p->head.Append(levels.data(), levels.size());
+    p->body.Clear();
+    p->body.Reserve(stored.size());
+    p->body.Append(stored.data(), stored.size());
+  } else {
+    p->body = std::move(p->raw);  // levels (if any) and values, as they are
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // The part of a column writer that does not depend on the physical type: pages, levels,
 // compression, page headers, the page index, chunk metadata.
 
 class ColumnWriterBase : public ColumnWriter {
  public:
-  ColumnWriterBase(const ColumnDescriptor& column, const WriterOptions& options, bool bloom)
+  ColumnWriterBase(const ColumnDescriptor& column, const WriterOptions& options, bool bloom,
+                   WriterPool* pool)
       : column_(column),
         options_(options),
         page_stats_(column),
+        pool_(pool),
         chunk_stats_(column),
         column_index_builder_(StatsOrderOf(column),
                               static_cast<size_t>(std::max(options.max_statistics_bytes, 1))) {
     if (bloom) hashes_ = std::make_unique<HashSet>();
-    const bool has_levels = column.max_def_level > 0 || column.max_rep_level > 0;
-    if (has_levels) AddEncoding(Encoding::kRle);
+    if (column.max_def_level > 0 || column.max_rep_level > 0) AddEncoding(Encoding::kRle);
     switch (column.physical_type) {
       case Type::kBoolean: value_width_ = 1; break;
       case Type::kInt32:
@@ -439,10 +500,13 @@ class ColumnWriterBase : public ColumnWriter {
     }
     stats_on_ = options.statistics || options.page_index;
   }
+  ~ColumnWriterBase() override {
+    if (pool_) pool_->Wait(&group_);  // sealing tasks refer to this writer's pages
+  }
 
   Status Write(const ShreddedLeaf& leaf) override;
   int64_t buffered_bytes() const override {
-    return static_cast<int64_t>(pages_.size()) + page_value_bytes_ + DictionaryBytes();
+    return buffered_.load(std::memory_order_relaxed) + page_value_bytes_ + DictionaryBytes();
   }
   int64_t chunk_rows() const override { return chunk_rows_ + page_rows_; }
   Status CloseChunk() override;
@@ -490,14 +554,29 @@ class ColumnWriterBase : public ColumnWriter {
   Plan PlanChunk(const ShreddedLeaf& leaf, int64_t l0, int64_t v0, int64_t max_rows,
                  int64_t budget) const;
   Status FinishPage();
-  // Compresses `raw` into compressed_ (or not, for UNCOMPRESSED) and returns the bytes
-  // to store.
-  Result<std::span<const uint8_t>> Compress(const Buffer& raw);
-  void AppendPageHeader(PageHeader* header, uint32_t crc, Buffer* out);
+  // Seals `page` now, or on the pool.
+  void Seal(PendingPage* page);
+  // Raw page buffers, recycled so large pages do not cost fresh memory (page faults)
+  // each time. Thread-safe (sealing tasks give buffers back).
+  Buffer TakeRaw() {
+    std::lock_guard<std::mutex> l(free_mu_);
+    if (free_raw_.empty()) return Buffer();
+    Buffer b = std::move(free_raw_.back());
+    free_raw_.pop_back();
+    return b;
+  }
+  void GiveRaw(Buffer b) {
+    b.Clear();
+    std::lock_guard<std::mutex> l(free_mu_);
+    if (free_raw_.size() < 4) free_raw_.push_back(std::move(b));
+  }
   void CountPage(PageType type, Encoding encoding);
 
   int value_width_ = 0;  // PLAIN bytes per value; 0 for BYTE_ARRAY
-  Codec codec_;
+  WriterPool* pool_;
+  WriterPool::Group group_;  // this writer's sealing tasks
+  std::mutex free_mu_;
+  std::vector<Buffer> free_raw_;
 
   // Open page.
   Buffer page_def_;
@@ -508,16 +587,14 @@ class ColumnWriterBase : public ColumnWriter {
   int64_t page_value_bytes_ = 0;
 
   // Open chunk.
-  Buffer pages_;       // data pages (header + stored bytes), back to back
-  Buffer dict_page_;   // the dictionary page (header + stored bytes), if any
-  int64_t dict_uncompressed_ = 0;
+  std::vector<std::unique_ptr<PendingPage>> pages_;  // data pages, in order
+  std::unique_ptr<PendingPage> dict_page_;
+  // Bytes of the chunk's pages: stored size once sealed, raw size before.
+  std::atomic<int64_t> buffered_{0};
   int64_t chunk_rows_ = 0;
   int64_t chunk_levels_ = 0;
-  int64_t chunk_pages_ = 0;
-  int64_t data_uncompressed_ = 0;  // data pages, headers included
   ColumnStatistics chunk_stats_;
   ColumnIndexBuilder column_index_builder_;
-  OffsetIndexBuilder offset_index_builder_;
   std::vector<Encoding> encodings_;
   std::vector<PageEncodingStats> encoding_stats_;
   bool closed_ = false;
@@ -528,8 +605,6 @@ class ColumnWriterBase : public ColumnWriter {
 
   // Scratch.
   Buffer values_;
-  Buffer body_;
-  Buffer compressed_;
   Buffer header_;
 };
 
@@ -636,23 +711,20 @@ Status ColumnWriterBase::Write(const ShreddedLeaf& leaf) {
   return Status::OK();
 }
 
-Result<std::span<const uint8_t>> ColumnWriterBase::Compress(const Buffer& raw) {
-  if (options_.compression == CompressionCodec::kUncompressed) {
-    return std::span<const uint8_t>(raw.data(), raw.size());
+void ColumnWriterBase::Seal(PendingPage* page) {
+  buffered_.fetch_add(static_cast<int64_t>(page->raw.size()), std::memory_order_relaxed);
+  auto task = [this, page] {
+    const int64_t raw = static_cast<int64_t>(page->raw.size());
+    SealPage(options_, column_.dotted_path, page);
+    buffered_.fetch_add(static_cast<int64_t>(page->stored_size()) - raw,
+                        std::memory_order_relaxed);
+    if (page->raw.capacity() > 0) GiveRaw(std::move(page->raw));
+  };
+  if (pool_) {
+    pool_->Submit(&group_, std::move(task));
+  } else {
+    task();
   }
-  const int level = options_.compression == CompressionCodec::kSnappy
-                        ? kDefaultCompressionLevel
-                        : options_.compression_level;
-  FLOE_RETURN_IF_ERROR(codec_.Compress(options_.compression, level,
-                                       std::span<const uint8_t>(raw.data(), raw.size()),
-                                       &compressed_)
-                           .WithContext(column_.dotted_path));
-  return std::span<const uint8_t>(compressed_.data(), compressed_.size());
-}
-
-void ColumnWriterBase::AppendPageHeader(PageHeader* header, uint32_t crc, Buffer* out) {
-  if (options_.page_crc) header->crc = static_cast<int32_t>(crc);
-  EncodePageHeader(*header, out);
 }
 
 void ColumnWriterBase::CountPage(PageType type, Encoding encoding) {
@@ -674,96 +746,54 @@ Status ColumnWriterBase::FinishPage() {
   }
   const int16_t max_def = column_.max_def_level;
   const int16_t max_rep = column_.max_rep_level;
-  values_.Clear();
-  const Encoding encoding = FinishValues(chunk_pages_ == 0, page_value_bytes_, &values_);
-  const size_t page_start = pages_.size();
-  PageHeader header;
-  uint32_t crc = 0;
-  size_t stored_size = 0;
-  if (options_.data_page_version == 2) {
-    body_.Clear();
-    if (max_rep > 0) {
-      EncodeLevels(page_rep_.as<int16_t>(), page_levels_, max_rep, false, &body_);
-    }
-    const size_t rep_bytes = body_.size();
-    if (max_def > 0) {
-      EncodeLevels(page_def_.as<int16_t>(), page_levels_, max_def, false, &body_);
-    }
-    const size_t level_bytes = body_.size();
-    std::span<const uint8_t> stored_values(values_.data(), values_.size());
-    bool compressed = false;
-    if (options_.compression != CompressionCodec::kUncompressed && !values_.empty()) {
-      FLOE_ASSIGN_OR_RETURN(std::span<const uint8_t> c, Compress(values_));
-      if (c.size() < values_.size()) {
-        stored_values = c;
-        compressed = true;
-      }
-    }
-    const size_t uncompressed = level_bytes + values_.size();
-    stored_size = level_bytes + stored_values.size();
-    if (uncompressed > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-      return Status::InvalidArgument("column '{}': a page of {} bytes is too large",
-                                     column_.dotted_path, uncompressed);
-    }
-    header.type = PageType::kDataPageV2;
-    header.uncompressed_page_size = static_cast<int32_t>(uncompressed);
-    header.compressed_page_size = static_cast<int32_t>(stored_size);
-    DataPageHeaderV2 v2;
-    v2.num_values = static_cast<int32_t>(page_levels_);
-    v2.num_nulls = static_cast<int32_t>(page_levels_ - page_values_);
-    v2.num_rows = static_cast<int32_t>(page_rows_);
-    v2.encoding = encoding;
-    v2.definition_levels_byte_length = static_cast<int32_t>(level_bytes - rep_bytes);
-    v2.repetition_levels_byte_length = static_cast<int32_t>(rep_bytes);
-    v2.is_compressed = compressed;
-    header.data_page_header_v2 = v2;
-    if (options_.page_crc) {
-      crc = PageCrcExtend(PageCrc(std::span<const uint8_t>(body_.data(), level_bytes)),
-                          stored_values);
-    }
-    AppendPageHeader(&header, crc, &pages_);
-    pages_.Append(body_.data(), level_bytes);
-    pages_.Append(stored_values.data(), stored_values.size());
-    data_uncompressed_ += static_cast<int64_t>(uncompressed);
+  auto page = std::make_unique<PendingPage>();
+  page->first_row = chunk_rows_;
+  page->raw = TakeRaw();
+  Buffer& raw = page->raw;
+  // Levels: v1 length-prefixed, v2 bare (and left uncompressed).
+  const bool v2 = options_.data_page_version == 2;
+  raw.Reserve(static_cast<size_t>(page_value_bytes_ + page_levels_ / 2 + 64));
+  if (max_rep > 0) EncodeLevels(page_rep_.as<int16_t>(), page_levels_, max_rep, !v2, &raw);
+  const size_t rep_bytes = raw.size();
+  if (max_def > 0) EncodeLevels(page_def_.as<int16_t>(), page_levels_, max_def, !v2, &raw);
+  const size_t level_bytes = raw.size();
+  const Encoding encoding = FinishValues(pages_.empty(), page_value_bytes_, &raw);
+  if (raw.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return Status::InvalidArgument("column '{}': a page of {} bytes is too large",
+                                   column_.dotted_path, raw.size());
+  }
+  if (v2) {
+    page->level_bytes = level_bytes;
+    page->header.type = PageType::kDataPageV2;
+    DataPageHeaderV2 h;
+    h.num_values = static_cast<int32_t>(page_levels_);
+    h.num_nulls = static_cast<int32_t>(page_levels_ - page_values_);
+    h.num_rows = static_cast<int32_t>(page_rows_);
+    h.encoding = encoding;
+    h.definition_levels_byte_length = static_cast<int32_t>(level_bytes - rep_bytes);
+    h.repetition_levels_byte_length = static_cast<int32_t>(rep_bytes);
+    page->header.data_page_header_v2 = h;
     CountPage(PageType::kDataPageV2, encoding);
   } else {
-    body_.Clear();
-    if (max_rep > 0) EncodeLevels(page_rep_.as<int16_t>(), page_levels_, max_rep, true, &body_);
-    if (max_def > 0) EncodeLevels(page_def_.as<int16_t>(), page_levels_, max_def, true, &body_);
-    body_.Append(values_.data(), values_.size());
-    if (body_.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-      return Status::InvalidArgument("column '{}': a page of {} bytes is too large",
-                                     column_.dotted_path, body_.size());
-    }
-    FLOE_ASSIGN_OR_RETURN(std::span<const uint8_t> stored, Compress(body_));
-    stored_size = stored.size();
-    header.type = PageType::kDataPage;
-    header.uncompressed_page_size = static_cast<int32_t>(body_.size());
-    header.compressed_page_size = static_cast<int32_t>(stored.size());
-    DataPageHeader v1;
-    v1.num_values = static_cast<int32_t>(page_levels_);
-    v1.encoding = encoding;
-    v1.definition_level_encoding = Encoding::kRle;
-    v1.repetition_level_encoding = Encoding::kRle;
-    header.data_page_header = v1;
-    if (options_.page_crc) crc = PageCrc(stored);
-    AppendPageHeader(&header, crc, &pages_);
-    pages_.Append(stored.data(), stored.size());
-    data_uncompressed_ += static_cast<int64_t>(body_.size());
+    page->header.type = PageType::kDataPage;
+    DataPageHeader h;
+    h.num_values = static_cast<int32_t>(page_levels_);
+    h.encoding = encoding;
+    h.definition_level_encoding = Encoding::kRle;
+    h.repetition_level_encoding = Encoding::kRle;
+    page->header.data_page_header = h;
     CountPage(PageType::kDataPage, encoding);
   }
-  const size_t header_size = pages_.size() - page_start - stored_size;
-  data_uncompressed_ += static_cast<int64_t>(header_size);
-  offset_index_builder_.AddPage(static_cast<int64_t>(page_start),
-                                static_cast<int32_t>(pages_.size() - page_start), chunk_rows_);
   if (stats_on_) {
     column_index_builder_.AddPage(page_stats_);
     chunk_stats_.Merge(page_stats_);
   }
   page_stats_.Reset();
+  PendingPage* p = page.get();
+  pages_.push_back(std::move(page));
+  Seal(p);
   chunk_rows_ += page_rows_;
   chunk_levels_ += page_levels_;
-  ++chunk_pages_;
   page_def_.Clear();
   page_rep_.Clear();
   page_levels_ = 0;
@@ -776,35 +806,27 @@ Status ColumnWriterBase::FinishPage() {
 Status ColumnWriterBase::CloseChunk() {
   if (closed_) return Status::OK();
   FLOE_RETURN_IF_ERROR(FinishPage());
-  dict_page_.Clear();
-  dict_uncompressed_ = 0;
+  dict_page_.reset();
   if (HasDictionary()) {
-    values_.Clear();
-    const int32_t entries = WriteDictionary(&values_);
-    if (values_.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    auto page = std::make_unique<PendingPage>();
+    const int32_t entries = WriteDictionary(&page->raw);
+    if (page->raw.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
       return Status::InvalidArgument("column '{}': a dictionary of {} bytes is too large",
-                                     column_.dotted_path, values_.size());
+                                     column_.dotted_path, page->raw.size());
     }
-    FLOE_ASSIGN_OR_RETURN(std::span<const uint8_t> stored, Compress(values_));
-    PageHeader header;
-    header.type = PageType::kDictionaryPage;
-    header.uncompressed_page_size = static_cast<int32_t>(values_.size());
-    header.compressed_page_size = static_cast<int32_t>(stored.size());
+    page->header.type = PageType::kDictionaryPage;
     DictionaryPageHeader dh;
     dh.num_values = entries;
     dh.encoding = Encoding::kPlain;
-    header.dictionary_page_header = dh;
-    AppendPageHeader(&header, options_.page_crc ? PageCrc(stored) : 0, &dict_page_);
-    const size_t header_size = dict_page_.size();
-    dict_page_.Append(stored.data(), stored.size());
-    dict_uncompressed_ = static_cast<int64_t>(header_size + values_.size());
-    // The dictionary page's encoding goes first in the encodings list.
-    encodings_.insert(encodings_.begin(), Encoding::kPlain);
-    std::vector<Encoding> unique;
+    page->header.dictionary_page_header = dh;
+    dict_page_ = std::move(page);
+    Seal(dict_page_.get());
+    // The dictionary page's encoding and stats go first.
+    std::vector<Encoding> encodings = {Encoding::kPlain};
     for (Encoding e : encodings_) {
-      if (std::find(unique.begin(), unique.end(), e) == unique.end()) unique.push_back(e);
+      if (e != Encoding::kPlain) encodings.push_back(e);
     }
-    encodings_ = std::move(unique);
+    encodings_ = std::move(encodings);
     encoding_stats_.insert(encoding_stats_.begin(),
                            PageEncodingStats{PageType::kDictionaryPage, Encoding::kPlain, 1});
   }
@@ -814,10 +836,28 @@ Status ColumnWriterBase::CloseChunk() {
 
 Status ColumnWriterBase::WriteChunk(io::WritableFile* file, ColumnChunk* chunk) {
   FLOE_RETURN_IF_ERROR(CloseChunk());
+  if (pool_) pool_->Wait(&group_);
+  int64_t uncompressed = 0, compressed = 0;
   const int64_t start = static_cast<int64_t>(file->Tell());
-  if (!dict_page_.empty()) FLOE_RETURN_IF_ERROR(file->Append(dict_page_.view()));
-  const int64_t data_start = start + static_cast<int64_t>(dict_page_.size());
-  FLOE_RETURN_IF_ERROR(file->Append(pages_.view()));
+  if (dict_page_) {
+    FLOE_RETURN_IF_ERROR(dict_page_->status);
+    FLOE_RETURN_IF_ERROR(file->Append(dict_page_->head.view()));
+    FLOE_RETURN_IF_ERROR(file->Append(dict_page_->body.view()));
+    uncompressed += dict_page_->uncompressed;
+    compressed += static_cast<int64_t>(dict_page_->stored_size());
+  }
+  const int64_t data_start = static_cast<int64_t>(file->Tell());
+  OffsetIndex offsets;
+  for (const auto& p : pages_) {
+    FLOE_RETURN_IF_ERROR(p->status);
+    offsets.page_locations.push_back(PageLocation{static_cast<int64_t>(file->Tell()),
+                                                  static_cast<int32_t>(p->stored_size()),
+                                                  p->first_row});
+    FLOE_RETURN_IF_ERROR(file->Append(p->head.view()));
+    FLOE_RETURN_IF_ERROR(file->Append(p->body.view()));
+    uncompressed += p->uncompressed;
+    compressed += static_cast<int64_t>(p->stored_size());
+  }
 
   ColumnMetaData md;
   md.type = column_.physical_type;
@@ -826,12 +866,13 @@ Status ColumnWriterBase::WriteChunk(io::WritableFile* file, ColumnChunk* chunk) 
   md.path_in_schema = column_.path;
   md.codec = options_.compression;
   md.num_values = chunk_levels_;
-  md.total_uncompressed_size = dict_uncompressed_ + data_uncompressed_;
-  md.total_compressed_size = static_cast<int64_t>(dict_page_.size() + pages_.size());
+  md.total_uncompressed_size = uncompressed;
+  md.total_compressed_size = compressed;
   md.data_page_offset = data_start;
-  if (!dict_page_.empty()) md.dictionary_page_offset = start;
+  if (dict_page_) md.dictionary_page_offset = start;
   if (options_.statistics) {
-    md.statistics = chunk_stats_.ToThrift(static_cast<size_t>(std::max(options_.max_statistics_bytes, 1)));
+    md.statistics =
+        chunk_stats_.ToThrift(static_cast<size_t>(std::max(options_.max_statistics_bytes, 1)));
   }
   md.encoding_stats = encoding_stats_;
   chunk->file_offset = start;
@@ -840,20 +881,17 @@ Status ColumnWriterBase::WriteChunk(io::WritableFile* file, ColumnChunk* chunk) 
   column_index_.reset();
   if (options_.page_index) {
     column_index_ = column_index_builder_.Finish();
-    offset_index_ = offset_index_builder_.Finish(data_start);
+    offset_index_ = std::move(offsets);
   }
 
   // Ready for the next chunk.
-  pages_.Clear();
-  dict_page_.Clear();
-  dict_uncompressed_ = 0;
+  pages_.clear();
+  dict_page_.reset();
+  buffered_.store(0, std::memory_order_relaxed);
   chunk_rows_ = 0;
   chunk_levels_ = 0;
-  chunk_pages_ = 0;
-  data_uncompressed_ = 0;
   chunk_stats_.Reset();
   column_index_builder_.Reset();
-  offset_index_builder_.Reset();
   encodings_.clear();
   if (column_.max_def_level > 0 || column_.max_rep_level > 0) AddEncoding(Encoding::kRle);
   encoding_stats_.clear();
@@ -922,8 +960,8 @@ class TypedColumnWriter final : public ColumnWriterBase {
                                         FixedDictionary<std::conditional_t<kIsBool, int32_t, T>>>;
 
   TypedColumnWriter(const ColumnDescriptor& column, const WriterOptions& options, bool bloom,
-                    Mode mode, bool keep_dictionary, GatherFn<T> gather)
-      : ColumnWriterBase(column, options, bloom),
+                    WriterPool* pool, Mode mode, bool keep_dictionary, GatherFn<T> gather)
+      : ColumnWriterBase(column, options, bloom, pool),
         initial_mode_(mode),
         mode_(mode),
         gather_(gather),
@@ -1211,9 +1249,10 @@ Result<GatherFn<T>> PickGather(const ColumnDescriptor& c) {
 template <typename T>
 Result<std::unique_ptr<ColumnWriter>> MakeTyped(const ColumnDescriptor& column,
                                                 const WriterOptions& options, Encoding encoding,
-                                                bool bloom, bool keep_dictionary) {
+                                                bool bloom, bool keep_dictionary,
+                                                WriterPool* pool) {
   FLOE_ASSIGN_OR_RETURN(GatherFn<T> gather, PickGather<T>(column));
-  auto w = std::make_unique<TypedColumnWriter<T>>(column, options, bloom, ModeOf(encoding),
+  auto w = std::make_unique<TypedColumnWriter<T>>(column, options, bloom, pool, ModeOf(encoding),
                                                   keep_dictionary, gather);
   return std::unique_ptr<ColumnWriter>(std::move(w));
 }
@@ -1257,21 +1296,21 @@ Result<Encoding> ChooseEncoding(const ColumnDescriptor& column, const WriterOpti
 Result<std::unique_ptr<ColumnWriter>> ColumnWriter::Make(const ColumnDescriptor& column,
                                                          const WriterOptions& options,
                                                          Encoding encoding, bool bloom_filter,
-                                                         bool keep_dictionary) {
+                                                         bool keep_dictionary, WriterPool* pool) {
   if (bloom_filter && column.physical_type == Type::kBoolean) {
     return Status::InvalidArgument("column '{}': BOOLEAN columns cannot have a Bloom filter",
                                    column.dotted_path);
   }
   if (!column.type) return Status::Internal("column '{}' has no type", column.dotted_path);
   switch (column.physical_type) {
-    case Type::kBoolean: return MakeTyped<bool>(column, options, encoding, bloom_filter, keep_dictionary);
-    case Type::kInt32: return MakeTyped<int32_t>(column, options, encoding, bloom_filter, keep_dictionary);
-    case Type::kInt64: return MakeTyped<int64_t>(column, options, encoding, bloom_filter, keep_dictionary);
-    case Type::kFloat: return MakeTyped<float>(column, options, encoding, bloom_filter, keep_dictionary);
-    case Type::kDouble: return MakeTyped<double>(column, options, encoding, bloom_filter, keep_dictionary);
+    case Type::kBoolean: return MakeTyped<bool>(column, options, encoding, bloom_filter, keep_dictionary, pool);
+    case Type::kInt32: return MakeTyped<int32_t>(column, options, encoding, bloom_filter, keep_dictionary, pool);
+    case Type::kInt64: return MakeTyped<int64_t>(column, options, encoding, bloom_filter, keep_dictionary, pool);
+    case Type::kFloat: return MakeTyped<float>(column, options, encoding, bloom_filter, keep_dictionary, pool);
+    case Type::kDouble: return MakeTyped<double>(column, options, encoding, bloom_filter, keep_dictionary, pool);
     case Type::kByteArray:
     case Type::kFixedLenByteArray:
-      return MakeTyped<ByteArray>(column, options, encoding, bloom_filter, keep_dictionary);
+      return MakeTyped<ByteArray>(column, options, encoding, bloom_filter, keep_dictionary, pool);
     case Type::kInt96: break;
   }
   return Status::NotSupported("column '{}': floe does not write {}", column.dotted_path,

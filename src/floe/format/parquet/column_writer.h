@@ -30,6 +30,7 @@
 #include "floe/format/parquet/metadata.h"
 #include "floe/format/parquet/schema.h"
 #include "floe/format/parquet/writer_options.h"
+#include "floe/format/parquet/writer_pool.h"
 #include "floe/io/file.h"
 
 namespace floe::parquet {
@@ -47,10 +48,13 @@ class ColumnWriter {
   // `bloom_filter`: build a split-block Bloom filter per chunk (not for BOOLEAN).
   // `keep_dictionary`: keep dictionary encoding even where it does not pay off (the
   // caller asked for it by name); PLAIN fallback at the size limit still applies.
+  // `pool`: when set (and outliving the writer), pages are compressed on it; WriteChunk
+  // waits for them.
   static Result<std::unique_ptr<ColumnWriter>> Make(const ColumnDescriptor& column,
                                                     const WriterOptions& options,
                                                     Encoding encoding, bool bloom_filter,
-                                                    bool keep_dictionary = false);
+                                                    bool keep_dictionary = false,
+                                                    WriterPool* pool = nullptr);
   virtual ~ColumnWriter() = default;
 
   // Appends every row of `leaf` (shredded for this writer's column) to the open chunk.

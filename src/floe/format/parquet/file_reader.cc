@@ -161,7 +161,6 @@ Status FileReader::ReadFooter() {
   auto schema = SchemaDescriptor::FromElements(md->schema);
   if (!schema.ok()) return schema.status().WithContext(name);
   schema_ = std::move(*schema);
-  int64_t rows = 0;
   for (size_t i = 0; i < md->row_groups.size(); ++i) {
     const RowGroup& rg = md->row_groups[i];
     if (rg.columns.size() != static_cast<size_t>(schema_->num_columns())) {
@@ -171,7 +170,6 @@ Status FileReader::ReadFooter() {
     if (rg.num_rows < 0) {
       return Status::Corruption("{}: row group {} says {} rows", name, i, rg.num_rows);
     }
-    rows += rg.num_rows;
   }
   metadata_ = std::make_shared<const FileMetaData>(std::move(*md));
   return Status::OK();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <thread>
 
 #include "floe/common/version.h"
 #include "floe/format/parquet/compression.h"
@@ -122,6 +123,10 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::Writabl
   }
 
   w->levels_ = std::make_unique<LevelBuilder>(*w->descriptor_);
+  int threads = opts.threads;
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads > 1) w->pool_ = std::make_unique<WriterPool>(threads);
+  w->scratch_.resize(leaves.size());
   for (const ColumnDescriptor& c : leaves) {
     std::optional<Encoding> requested;
     const std::string* key =
@@ -135,7 +140,7 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::Writabl
                                     [](const std::string& k) -> const std::string& { return k; }) !=
                        nullptr;
     const bool keep_dictionary = requested.has_value() && *enc == Encoding::kRleDictionary;
-    auto cw = ColumnWriter::Make(c, opts, *enc, bloom, keep_dictionary);
+    auto cw = ColumnWriter::Make(c, opts, *enc, bloom, keep_dictionary, w->pool_.get());
     if (!cw.ok()) return w->Fail(cw.status().WithContext(w->file_->name()));
     w->columns_.push_back(std::move(cw).value());
     w->leaf_field_.push_back(w->levels_->LeafField(c.index));
@@ -227,13 +232,25 @@ Status FileWriter::Write(const RecordBatch& batch) {
 }
 
 Status FileWriter::WriteSlice(const RecordBatch& batch, int64_t begin, int64_t end) {
-  ShreddedLeaf leaf;
-  for (size_t i = 0; i < columns_.size(); ++i) {
+  auto write_leaf = [&](size_t i) -> Status {
+    ShreddedLeaf leaf;
     const Column& top = *batch.columns[leaf_field_[i]];
-    FLOE_RETURN_IF_ERROR(levels_->Shred(static_cast<int>(i), top, begin, end, &leaf)
-                             .WithContext(file_->name()));
-    FLOE_RETURN_IF_ERROR(columns_[i]->Write(leaf).WithContext(file_->name()));
+    FLOE_RETURN_IF_ERROR(levels_->Shred(static_cast<int>(i), top, begin, end, &scratch_[i], &leaf));
+    return columns_[i]->Write(leaf);
+  };
+  if (!pool_) {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      FLOE_RETURN_IF_ERROR(write_leaf(i).WithContext(file_->name()));
+    }
+    return Status::OK();
   }
+  std::vector<Status> results(columns_.size());
+  WriterPool::Group group;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    pool_->Submit(&group, [&, i] { results[i] = write_leaf(i); });
+  }
+  pool_->Wait(&group);
+  for (const Status& s : results) FLOE_RETURN_IF_ERROR(s.WithContext(file_->name()));
   return Status::OK();
 }
 
@@ -245,7 +262,17 @@ Status FileWriter::FlushRowGroup() {
 
 Status FileWriter::DoFlushRowGroup() {
   if (row_group_rows_ == 0) return Status::OK();
-  for (auto& c : columns_) FLOE_RETURN_IF_ERROR(c->CloseChunk());
+  if (pool_) {
+    std::vector<Status> results(columns_.size());
+    WriterPool::Group group;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      pool_->Submit(&group, [&, i] { results[i] = columns_[i]->CloseChunk(); });
+    }
+    pool_->Wait(&group);
+    for (const Status& s : results) FLOE_RETURN_IF_ERROR(s);
+  } else {
+    for (auto& c : columns_) FLOE_RETURN_IF_ERROR(c->CloseChunk());
+  }
   RowGroup rg;
   rg.num_rows = row_group_rows_;
   rg.columns.resize(columns_.size());

@@ -18,7 +18,10 @@
 // it and the output is aborted (nothing becomes visible under the file's name). A
 // writer destroyed without a successful Close() aborts its output too.
 //
-// Not thread-safe: one thread drives a FileWriter.
+// Not thread-safe: one thread drives a FileWriter. With WriterOptions::threads > 1 the
+// writer runs its own worker threads (columns of a batch are shredded and encoded in
+// parallel, pages compressed in parallel); Write still returns only when it no longer
+// refers to the batch.
 //
 // Example:
 //   FLOE_ASSIGN_OR_RETURN(auto file, io::NewLocalWritableFile("events.parquet"));
@@ -41,6 +44,7 @@
 #include "floe/format/parquet/metadata.h"
 #include "floe/format/parquet/schema.h"
 #include "floe/format/parquet/writer_options.h"
+#include "floe/format/parquet/writer_pool.h"
 #include "floe/io/file.h"
 
 namespace floe::parquet {
@@ -98,7 +102,9 @@ class FileWriter {
   WriterOptions options_;
   std::shared_ptr<const SchemaDescriptor> descriptor_;
   std::unique_ptr<LevelBuilder> levels_;
+  std::unique_ptr<WriterPool> pool_;  // when options_.threads != 1; outlives columns_
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
+  std::vector<LevelScratch> scratch_;  // per leaf
   std::vector<int> leaf_field_;  // leaf -> top-level field
 
   FileMetaData metadata_;

@@ -255,13 +255,17 @@ TEST(FileWriter, DictionaryFallsBackToPlainWhenItOutgrowsItsLimit) {
       const Encoding e = version == 2 ? pages[i].header.data_page_header_v2->encoding
                                       : pages[i].header.data_page_header->encoding;
       if (e == Encoding::kPlain) seen_plain = true;
-      if (seen_plain) EXPECT_EQ(e, Encoding::kPlain);
+      if (seen_plain) {
+        EXPECT_EQ(e, Encoding::kPlain);
+      }
     }
     EXPECT_EQ(name.encodings.front(), Encoding::kPlain);  // the dictionary page's
     auto batches = ReadAll(file);
     ASSERT_TRUE(batches.ok()) << batches.status().ToString();
     for (int64_t i = 0; i < 1000; ++i) {
-      if (i % 7 != 3) EXPECT_EQ((*batches)[0].columns[1]->StringAt(i), "name-" + std::to_string(i));
+      if (i % 7 != 3) {
+        EXPECT_EQ((*batches)[0].columns[1]->StringAt(i), "name-" + std::to_string(i));
+      }
     }
   }
 }
@@ -461,6 +465,39 @@ TEST(FileWriter, BloomFilterFindsEveryValue) {
   const ColumnMetaData& id = *md->row_groups[0].columns[0].meta_data;
   EXPECT_LT(*id.bloom_filter_offset, *name.bloom_filter_offset);
   EXPECT_LT(*name.bloom_filter_offset, *md->row_groups[0].columns[0].column_index_offset);
+}
+
+TEST(FileWriter, ThreadsDoNotChangeTheOutput) {
+  auto schema = std::make_shared<Schema>(std::vector<Field>{
+      Field{"id", types::Int64(), false},
+      Field{"tags", types::List(types::String(), true), true},
+      Field{"s", types::Struct({Field{"a", types::Float64(), true}, Field{"b", types::String(), true}}),
+            true},
+  });
+  std::mt19937_64 rng(11);
+  std::vector<RecordBatch> batches;
+  for (int b = 0; b < 4; ++b) {
+    BatchBuilder bb(schema);
+    for (int i = 0; i < 3000; ++i) {
+      bb.column(0).AppendInt(static_cast<int64_t>(rng()));
+      const int n = static_cast<int>(rng() % 4);
+      for (int k = 0; k < n; ++k) bb.column(1).child(0).AppendBytes("t" + std::to_string(rng() % 50));
+      bb.column(1).CloseList();
+      bb.column(2).child(0).AppendDouble(static_cast<double>(rng() % 1000));
+      bb.column(2).child(1).AppendBytes(std::string(rng() % 100, 'x'));
+      bb.column(2).CloseStruct();
+    }
+    batches.push_back(bb.Finish());
+  }
+  WriterOptions opts;
+  opts.page_rows = 500;
+  opts.row_group_rows = 5000;
+  opts.bloom_filter_columns = {"id"};
+  const std::string one = WriteFile(schema, batches, opts);
+  for (int threads : {2, 4, 0}) {
+    opts.threads = threads;
+    EXPECT_EQ(WriteFile(schema, batches, opts), one) << threads << " threads";
+  }
 }
 
 TEST(FileWriter, RejectsBadOptionsAndBatches) {

@@ -40,13 +40,12 @@ Status LevelBuilder::RequiredNull(const Path& path, size_t depth) const {
 }
 
 Status LevelBuilder::Shred(int leaf, const Column& field_column, int64_t row_begin,
-                           int64_t row_end, ShreddedLeaf* out) {
+                           int64_t row_end, LevelScratch* scratch, ShreddedLeaf* out) const {
   if (leaf < 0 || static_cast<size_t>(leaf) >= paths_.size() || paths_[leaf].steps.empty()) {
     return Status::Internal("level builder: no leaf {}", leaf);
   }
   const Path& path = paths_[leaf];
   const ColumnDescriptor& col = schema_.columns()[leaf];
-  max_def_ = col.max_def_level;
   *out = ShreddedLeaf{};
   out->column = &col;
   if (row_begin < 0 || row_end < row_begin || row_end > field_column.length) {
@@ -66,12 +65,13 @@ Status LevelBuilder::Shred(int leaf, const Column& field_column, int64_t row_beg
     c = c->children[child].get();
   }
   out->values = c;
-  return path.flat ? ShredFlat(path, field_column, row_begin, row_end, out)
-                   : ShredNested(path, field_column, row_begin, row_end, out);
+  return path.flat ? ShredFlat(path, field_column, row_begin, row_end, scratch, out)
+                   : ShredNested(path, field_column, row_begin, row_end, scratch, out);
 }
 
 Status LevelBuilder::ShredFlat(const Path& path, const Column& top, int64_t begin, int64_t end,
-                               ShreddedLeaf* out) {
+                               LevelScratch* s, ShreddedLeaf* out) const {
+  const int16_t max_def = out->column->max_def_level;
   const int64_t n = end - begin;
   out->num_levels = n;
   out->row_offset = begin;
@@ -88,7 +88,7 @@ Status LevelBuilder::ShredFlat(const Path& path, const Column& top, int64_t begi
     cols.push_back(c);
     any_nulls |= c->null_count > 0;
   }
-  if (max_def_ == 0) {
+  if (max_def == 0) {
     if (any_nulls) {
       for (size_t d = 0; d < cols.size(); ++d) {
         if (cols[d]->null_count > 0) return RequiredNull(path, d);
@@ -98,11 +98,11 @@ Status LevelBuilder::ShredFlat(const Path& path, const Column& top, int64_t begi
     out->num_values = n;
     return Status::OK();
   }
-  def_.Resize(static_cast<size_t>(n) * sizeof(int16_t));
-  int16_t* def = def_.as<int16_t>();
+  s->def.Resize(static_cast<size_t>(n) * sizeof(int16_t));
+  int16_t* def = s->def.as<int16_t>();
   out->def_levels = def;
   if (!any_nulls) {
-    std::fill(def, def + n, max_def_);
+    std::fill(def, def + n, max_def);
     out->value_map = ShreddedLeaf::ValueMap::kAll;
     out->num_values = n;
     return Status::OK();
@@ -130,12 +130,12 @@ Status LevelBuilder::ShredFlat(const Path& path, const Column& top, int64_t begi
       }
     }
   }
-  if (level != max_def_) {
+  if (level != max_def) {
     return Status::Internal("column '{}': schema levels disagree ({} vs {})",
-                            out->column->dotted_path, level, max_def_);
+                            out->column->dotted_path, level, max_def);
   }
   int64_t present = 0;
-  for (int64_t i = 0; i < n; ++i) present += def[i] == max_def_;
+  for (int64_t i = 0; i < n; ++i) present += def[i] == max_def;
   out->num_values = present;
   out->value_map =
       present == n ? ShreddedLeaf::ValueMap::kAll : ShreddedLeaf::ValueMap::kLevels;
@@ -143,33 +143,36 @@ Status LevelBuilder::ShredFlat(const Path& path, const Column& top, int64_t begi
 }
 
 Status LevelBuilder::ShredNested(const Path& path, const Column& top, int64_t begin, int64_t end,
-                                 ShreddedLeaf* out) {
-  num_levels_ = 0;
-  def_.Clear();
-  rep_.Clear();
-  indices_.Clear();
-  // A first guess at the size: a slot per leaf value.
+                                 LevelScratch* s, ShreddedLeaf* out) const {
+  s->def.Clear();
+  s->rep.Clear();
+  s->indices.Clear();
+  // A first guess at the size: a slot per row.
   const size_t guess = static_cast<size_t>(end - begin);
-  def_.Reserve(guess * sizeof(int16_t));
-  rep_.Reserve(guess * sizeof(int16_t));
-  FLOE_RETURN_IF_ERROR(ShredRange(path, 0, top, begin, end, 0, 0));
-  out->num_levels = num_levels_;
-  out->def_levels = def_.as<int16_t>();
-  out->rep_levels = rep_.as<int16_t>();
-  out->num_values = static_cast<int64_t>(indices_.size() / sizeof(int64_t));
+  s->def.Reserve(guess * sizeof(int16_t));
+  s->rep.Reserve(guess * sizeof(int16_t));
+  FLOE_RETURN_IF_ERROR(
+      ShredRange(Nested{&path, s, out->column->max_def_level}, 0, top, begin, end, 0, 0));
+  out->num_levels = static_cast<int64_t>(s->def.size() / sizeof(int16_t));
+  out->def_levels = s->def.as<int16_t>();
+  out->rep_levels = s->rep.as<int16_t>();
+  out->num_values = static_cast<int64_t>(s->indices.size() / sizeof(int64_t));
   out->value_map = ShreddedLeaf::ValueMap::kIndices;
-  out->indices = indices_.as<int64_t>();
+  out->indices = s->indices.as<int64_t>();
   return Status::OK();
 }
 
-inline void LevelBuilder::Emit(int16_t def, int16_t rep) {
-  def_.Push(def);
-  rep_.Push(rep);
-  ++num_levels_;
+namespace {
+inline void Emit(LevelScratch* s, int16_t def, int16_t rep) {
+  s->def.Push(def);
+  s->rep.Push(rep);
 }
+}  // namespace
 
-Status LevelBuilder::ShredRange(const Path& path, size_t depth, const Column& col, int64_t begin,
-                                int64_t end, int16_t rep_first, int16_t rep_rest) {
+Status LevelBuilder::ShredRange(const Nested& n, size_t depth, const Column& col, int64_t begin,
+                                int64_t end, int16_t rep_first, int16_t rep_rest) const {
+  const Path& path = *n.path;
+  LevelScratch* s = n.s;
   if (begin >= end) return Status::OK();
   if (end > col.length) {
     return Status::InvalidArgument("column '{}': offsets reach row {} of a column of {}",
@@ -188,20 +191,20 @@ Status LevelBuilder::ShredRange(const Path& path, size_t depth, const Column& co
   switch (node.kind) {
     case NodeKind::kPrimitive: {
       const int16_t def = node.def_level;
-      if (def != max_def_) {
+      if (def != n.max_def) {
         return Status::Internal("column '{}': schema levels disagree", node.name);
       }
       const size_t count = static_cast<size_t>(end - begin);
-      def_.Reserve(def_.size() + count * sizeof(int16_t));
-      rep_.Reserve(rep_.size() + count * sizeof(int16_t));
-      indices_.Reserve(indices_.size() + count * sizeof(int64_t));
+      s->def.Reserve(s->def.size() + count * sizeof(int16_t));
+      s->rep.Reserve(s->rep.size() + count * sizeof(int16_t));
+      s->indices.Reserve(s->indices.size() + count * sizeof(int64_t));
       for (int64_t j = begin; j < end; ++j) {
         const int16_t rep = j == begin ? rep_first : rep_rest;
         if (check_nulls && !GetBit(bits, j)) {
-          Emit(null_def, rep);
+          Emit(s, null_def, rep);
         } else {
-          Emit(def, rep);
-          indices_.Push<int64_t>(j);
+          Emit(s, def, rep);
+          s->indices.Push<int64_t>(j);
         }
       }
       return Status::OK();
@@ -213,19 +216,19 @@ Status LevelBuilder::ShredRange(const Path& path, size_t depth, const Column& co
                                        child.length, end);
       }
       if (!check_nulls) {
-        return ShredRange(path, depth + 1, child, begin, end, rep_first, rep_rest);
+        return ShredRange(n, depth + 1, child, begin, end, rep_first, rep_rest);
       }
       int64_t j = begin;
       while (j < end) {
         const int16_t rep = j == begin ? rep_first : rep_rest;
         if (!GetBit(bits, j)) {
-          Emit(null_def, rep);
+          Emit(s, null_def, rep);
           ++j;
           continue;
         }
         int64_t k = j + 1;
         while (k < end && GetBit(bits, k)) ++k;
-        FLOE_RETURN_IF_ERROR(ShredRange(path, depth + 1, child, j, k, rep, rep_rest));
+        FLOE_RETURN_IF_ERROR(ShredRange(n, depth + 1, child, j, k, rep, rep_rest));
         j = k;
       }
       return Status::OK();
@@ -237,12 +240,12 @@ Status LevelBuilder::ShredRange(const Path& path, size_t depth, const Column& co
       for (int64_t j = begin; j < end; ++j) {
         const int16_t rep = j == begin ? rep_first : rep_rest;
         if (check_nulls && !GetBit(bits, j)) {
-          Emit(null_def, rep);
+          Emit(s, null_def, rep);
         } else if (off[j] >= off[j + 1]) {
-          Emit(node.def_level, rep);
+          Emit(s, node.def_level, rep);
         } else {
           FLOE_RETURN_IF_ERROR(
-              ShredRange(path, depth + 1, child, off[j], off[j + 1], rep, node.rep_level));
+              ShredRange(n, depth + 1, child, off[j], off[j + 1], rep, node.rep_level));
         }
       }
       return Status::OK();

@@ -53,6 +53,13 @@ struct ShreddedLeaf {
   const int64_t* indices = nullptr;  // kIndices: num_values leaf rows, ascending
 };
 
+// The buffers a ShreddedLeaf points into; reused from call to call.
+struct LevelScratch {
+  Buffer def;
+  Buffer rep;
+  Buffer indices;
+};
+
 class LevelBuilder {
  public:
   // `schema` must outlive the builder.
@@ -60,9 +67,15 @@ class LevelBuilder {
 
   // Shreds rows [row_begin, row_end) of leaf `leaf` (an index into schema.columns()) out
   // of `field_column`, the column of the top-level field the leaf belongs to
-  // (schema.fields()[LeafField(leaf)]).
+  // (schema.fields()[LeafField(leaf)]). `out` points into `scratch`. Thread-safe for
+  // distinct scratches (the builder itself is not modified).
   Status Shred(int leaf, const Column& field_column, int64_t row_begin, int64_t row_end,
-               ShreddedLeaf* out);
+               LevelScratch* scratch, ShreddedLeaf* out) const;
+  // As above with the builder's own scratch (not thread-safe).
+  Status Shred(int leaf, const Column& field_column, int64_t row_begin, int64_t row_end,
+               ShreddedLeaf* out) {
+    return Shred(leaf, field_column, row_begin, row_end, &scratch_, out);
+  }
   Status Shred(int leaf, const Column& field_column, ShreddedLeaf* out) {
     return Shred(leaf, field_column, 0, field_column.length, out);
   }
@@ -81,24 +94,25 @@ class LevelBuilder {
     std::vector<Step> steps;
   };
 
+  // State of one nested shredding.
+  struct Nested {
+    const Path* path;
+    LevelScratch* s;
+    int16_t max_def;
+  };
+
   void BuildPaths(const SchemaNode& node, int field, int child, std::vector<Step>* stack);
   Status ShredFlat(const Path& path, const Column& top, int64_t begin, int64_t end,
-                   ShreddedLeaf* out);
+                   LevelScratch* s, ShreddedLeaf* out) const;
   Status ShredNested(const Path& path, const Column& top, int64_t begin, int64_t end,
-                     ShreddedLeaf* out);
-  Status ShredRange(const Path& path, size_t depth, const Column& col, int64_t begin,
-                    int64_t end, int16_t rep_first, int16_t rep_rest);
-  void Emit(int16_t def, int16_t rep);
+                     LevelScratch* s, ShreddedLeaf* out) const;
+  Status ShredRange(const Nested& n, size_t depth, const Column& col, int64_t begin, int64_t end,
+                    int16_t rep_first, int16_t rep_rest) const;
   Status RequiredNull(const Path& path, size_t depth) const;
 
   const SchemaDescriptor& schema_;
   std::vector<Path> paths_;  // one per leaf
-  // Scratch reused across calls.
-  Buffer def_;
-  Buffer rep_;
-  Buffer indices_;
-  int64_t num_levels_ = 0;
-  int16_t max_def_ = 0;
+  LevelScratch scratch_;
 };
 
 }  // namespace floe::parquet

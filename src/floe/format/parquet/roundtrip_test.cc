@@ -143,6 +143,7 @@ TEST(RoundTrip, RandomSchemasEveryEncodingCodecAndPageVersion) {
         o.row_group_rows = gen.Range(50, 300);
         o.dictionary_page_bytes = gen.Range(64, 2048);
         o.max_statistics_bytes = static_cast<int>(gen.Range(1, 16));
+        o.threads = static_cast<int>(gen.Range(1, 3));
         for (const ColumnDescriptor& c : (*desc)->columns()) {
           if (auto e = v.pick(c.physical_type)) o.column_encodings[c.dotted_path] = *e;
           if (c.physical_type != Type::kBoolean && gen.Chance(0.2)) {

@@ -250,7 +250,7 @@ class TreeReader {
       // Assembled as its struct of parts, then decoded to JSON text (variant.h).
       FLOE_ASSIGN_OR_RETURN(SchemaNode group, ConvertStruct(raw, std::move(node), def, rep, path));
       group.kind = NodeKind::kVariant;
-      group.type = types::Json();
+      group.type = types::Variant();
       return group;
     }
     if (is_list && raw.children.size() == 1 && IsRepeated(elements_[raw.children[0].index])) {
@@ -578,6 +578,10 @@ class TreeWriter {
         e->type_length = 16;
         e->logical_type = LogicalType::Of(LogicalType::Kind::kUuid);
         break;
+      case TypeId::kVariant:
+        return Status::NotSupported("column '{}': writing VARIANT columns is not supported yet "
+                                    "(declare it json to store the documents as text)",
+                                    fmt::join(path, "."));
       default:
         return Status::Internal("column '{}': {} is not a leaf type", fmt::join(path, "."),
                                 t.ToString());

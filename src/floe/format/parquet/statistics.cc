@@ -489,9 +489,23 @@ void ColumnStatistics::Update(std::span<const ByteArray> values) {
       if (CompareSignedBytes(v.ptr, v.len, hi->ptr, hi->len) > 0) hi = &v;
     }
   } else {
+    // Compare 8-byte big-endian prefixes first; only equal prefixes need the bytes.
+    auto prefix = [](const ByteArray& v) {
+      uint64_t k = 0;
+      std::memcpy(&k, v.ptr, std::min<uint32_t>(v.len, 8));
+      return __builtin_bswap64(k);
+    };
+    uint64_t lo_key = prefix(*lo), hi_key = lo_key;
     for (const ByteArray& v : values) {
-      if (CompareUnsignedBytes(v.ptr, v.len, lo->ptr, lo->len) < 0) lo = &v;
-      if (CompareUnsignedBytes(v.ptr, v.len, hi->ptr, hi->len) > 0) hi = &v;
+      const uint64_t k = prefix(v);
+      if (k < lo_key || (k == lo_key && CompareUnsignedBytes(v.ptr, v.len, lo->ptr, lo->len) < 0)) {
+        lo = &v;
+        lo_key = k;
+      }
+      if (k > hi_key || (k == hi_key && CompareUnsignedBytes(v.ptr, v.len, hi->ptr, hi->len) > 0)) {
+        hi = &v;
+        hi_key = k;
+      }
     }
   }
   Offer(lo->view(), hi->view());

@@ -201,8 +201,8 @@ void AppendDuckClock(int64_t value, int64_t units_per_second, std::string* out) 
 
 // "YYYY-MM-DD HH:MM:SS[.fff...]" and "+00" when `utc`; DuckDB's infinities for micros.
 void AppendDuckTimestamp(int64_t value, floe::TimeUnit unit, bool utc, std::string* out) {
-  if (unit != floe::TimeUnit::kNano && (value == std::numeric_limits<int64_t>::max() ||
-                                        value == -std::numeric_limits<int64_t>::max())) {
+  if (unit == floe::TimeUnit::kMicro && (value == std::numeric_limits<int64_t>::max() ||
+                                         value == -std::numeric_limits<int64_t>::max())) {
     out->append(value > 0 ? "infinity" : "-infinity");
     return;
   }
@@ -932,7 +932,7 @@ Result<ColumnPtr> VariantColumnToJson(const Column& parts) {
   }
 
   const int64_t n = parts.length;
-  auto col = std::make_shared<Column>(types::Json());
+  auto col = std::make_shared<Column>(types::Variant());
   col->length = n;
   col->offsets.Reserve(static_cast<size_t>(n + 1) * sizeof(int64_t));
   col->offsets.Push<int64_t>(0);

@@ -16,13 +16,19 @@
 //   timestamp (UTC)               "YYYY-MM-DD HH:MM:SS[.ffffff]+00"
 //   timestamp (no time zone)      "YYYY-MM-DD HH:MM:SS[.ffffff]"
 //   timestamp nanos (UTC, binary) truncated toward zero to micros, then as above
-//   timestamp nanos (no zone)     "YYYY-MM-DD HH:MM:SS[.fffffffff]"
+//   timestamp nanos (shredded UTC, or no zone) "YYYY-MM-DD HH:MM:SS[.fffffffff]" (+ "+00")
 //   string                        JSON string (invalid UTF-8 replaced, as AppendJsonString)
 //   binary                        base64 string (RFC 4648, padded): "CgsMDQ=="
 //   uuid                          "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
 //   array                         JSON array
 //   object                        JSON object, keys sorted bytewise; a repeated key keeps
 //                                 its first value (a shredded field wins over `value`)
+//
+// (Read from DuckDB's Parquet reader of the VariantValue design; its later rewrite renders
+// binary decimals as numbers and keeps UTC nanos. Only null/bool/int/string/array/object are
+// pinned by fixtures so far.) Invalid-but-readable layouts are read leniently: typed_value
+// wins over value, a null typed_value with an object value reads the object, a missing array
+// element reads as null.
 //
 // Untrusted input: every size, offset and field id is bounded by the bytes it points into,
 // nesting is limited to kMaxVariantDepth, and the JSON of one value to a byte budget, so a

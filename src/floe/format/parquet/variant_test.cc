@@ -335,7 +335,7 @@ TEST(VariantFixture, ShreddedFilesReadAsExpected) {
       const int idx = b.schema->IndexOf("var");
       ASSERT_GE(idx, 0);
       const Column& var = *b.columns[static_cast<size_t>(idx)];
-      ASSERT_EQ(var.type->id, TypeId::kJson);
+      ASSERT_EQ(var.type->id, TypeId::kVariant);
       ASSERT_TRUE(var.Validate().ok());
       for (int64_t i = 0; i < b.num_rows; ++i, ++row) {
         ASSERT_LT(row, want.size());

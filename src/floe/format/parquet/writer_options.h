@@ -74,6 +74,11 @@ struct WriterOptions {
   std::set<std::string> bloom_filter_columns;
   double bloom_filter_fpp = 0.01;
 
+  // Threads that encode columns and compress pages, counting the caller (1: everything
+  // happens in the calling thread; 0: one per hardware thread). Output is identical for
+  // every value.
+  int threads = 1;
+
   // Footer key-value metadata, after the schema's own metadata (a key given here
   // replaces the schema's).
   std::vector<std::pair<std::string, std::string>> key_value_metadata;

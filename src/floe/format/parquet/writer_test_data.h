@@ -171,6 +171,9 @@ class DataGen {
         b.CloseStruct();
         break;
       }
+      default:
+        b.AppendNull();  // types the generator does not make
+        break;
     }
   }
 
@@ -379,6 +382,7 @@ inline nlohmann::ordered_json ToJson(const Column& c, int64_t i) {
       }
       return o;
     }
+    default: break;
   }
   return nullptr;
 }
@@ -426,6 +430,7 @@ inline std::string DuckType(const DataType& t) {
       }
       return s + ")";
     }
+    default: break;
   }
   return "?";
 }

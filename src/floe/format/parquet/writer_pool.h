@@ -1,0 +1,62 @@
+// WriterPool: the worker threads a FileWriter encodes columns and compresses pages on
+// (WriterOptions::threads > 1).
+//
+// Tasks are grouped: Wait(group) returns once every task submitted to the group has
+// run, and the waiting thread runs queued tasks (of any group) meanwhile, so a pool of
+// N threads has N - 1 workers plus the caller. Tasks must not throw or block on other
+// tasks. Submit and Wait are thread-safe (tasks may submit more tasks); a Group must
+// outlive its tasks.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace floe::parquet {
+
+class WriterPool {
+ public:
+  class Group {
+   public:
+    Group() = default;
+    Group(const Group&) = delete;
+    Group& operator=(const Group&) = delete;
+
+   private:
+    friend class WriterPool;
+    int64_t pending_ = 0;  // guarded by the pool's mutex
+  };
+
+  // `threads` >= 1 counts the caller: threads - 1 workers are started.
+  explicit WriterPool(int threads);
+  ~WriterPool();
+  WriterPool(const WriterPool&) = delete;
+  WriterPool& operator=(const WriterPool&) = delete;
+
+  void Submit(Group* group, std::function<void()> task);
+  // Runs queued tasks until every task of `group` has finished.
+  void Wait(Group* group);
+  int threads() const { return static_cast<int>(workers_.size()) + 1; }
+
+ private:
+  struct Task {
+    Group* group;
+    std::function<void()> fn;
+  };
+  void WorkerLoop();
+  // Runs one task; `lock` is held on entry and exit.
+  void RunOne(std::unique_lock<std::mutex>& lock);
+
+  std::mutex mu_;
+  std::condition_variable work_;  // a task was queued, or stopping
+  std::condition_variable done_;  // a task finished
+  std::deque<Task> queue_;
+  bool stop_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace floe::parquet
