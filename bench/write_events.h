@@ -26,9 +26,9 @@ namespace floe::bench {
 inline std::string FormatTimestampMicros(int64_t us, int digits);
 
 inline SchemaPtr EventSchema() {
-  auto user = types::Struct({Field{"id", types::Int64(), false},
-                             Field{"name", types::String(), true},
-                             Field{"email", types::String(), true}});
+  auto user =
+      types::Struct({Field{"id", types::Int64(), false}, Field{"name", types::String(), true},
+                     Field{"email", types::String(), true}});
   auto data = types::Struct({
       Field{"user", user, true},
       Field{"action", types::String(), true},
@@ -113,18 +113,22 @@ class EventGenerator {
       bb.column(8).AppendBytes(html);
 
       if (jsonl) {
-        nlohmann::json j = {
-            {"ulid", ulid},       {"ts", ts},   {"namespace", ns},
-            {"type", type},       {"id", id},   {"visibility", vis},
-            {"data",
-             {{"user", {{"id", user_id}, {"name", name}, {"email", email}}},
-              {"action", action},
-              {"tags", tags},
-              {"count", count},
-              {"duration_ms", duration},
-              {"score", score},
-              {"ok", ok}}},
-            {"markdown", markdown}, {"html", html}};
+        nlohmann::json j = {{"ulid", ulid},
+                            {"ts", ts},
+                            {"namespace", ns},
+                            {"type", type},
+                            {"id", id},
+                            {"visibility", vis},
+                            {"data",
+                             {{"user", {{"id", user_id}, {"name", name}, {"email", email}}},
+                              {"action", action},
+                              {"tags", tags},
+                              {"count", count},
+                              {"duration_ms", duration},
+                              {"score", score},
+                              {"ok", ok}}},
+                            {"markdown", markdown},
+                            {"html", html}};
         // DuckDB reads TIMESTAMP_MS from text; keep ts numeric in the JSON for floe-like
         // sizes but give DuckDB the same instant.
         j["ts"] = FormatTs(ts);
@@ -136,41 +140,42 @@ class EventGenerator {
   }
 
  private:
-  static constexpr const char* kNamespaces[] = {"prod", "staging", "dev", "billing",
-                                                "auth", "search", "mobile", "web"};
+  static constexpr const char* kNamespaces[] = {"prod", "staging", "dev",    "billing",
+                                                "auth", "search",  "mobile", "web"};
   static constexpr const char* kTypes[] = {
-      "page.view",      "page.click",     "user.login",    "user.logout",   "user.signup",
-      "cart.add",       "cart.remove",    "order.create",  "order.pay",     "order.ship",
-      "search.query",   "search.click",   "doc.create",    "doc.edit",      "doc.delete",
-      "comment.create", "comment.delete", "file.upload",   "file.download", "api.call",
-      "api.error",      "job.start",      "job.finish",    "job.fail"};
+      "page.view",      "page.click",     "user.login",   "user.logout",   "user.signup",
+      "cart.add",       "cart.remove",    "order.create", "order.pay",     "order.ship",
+      "search.query",   "search.click",   "doc.create",   "doc.edit",      "doc.delete",
+      "comment.create", "comment.delete", "file.upload",  "file.download", "api.call",
+      "api.error",      "job.start",      "job.finish",   "job.fail"};
   static constexpr const char* kVisibility[] = {"public", "private", "internal"};
-  static constexpr const char* kActions[] = {"create", "read",   "update", "delete",
-                                             "share",  "export", "import", "archive",
-                                             "restore", "like",  "follow", "report"};
+  static constexpr const char* kActions[] = {"create",  "read",   "update", "delete",
+                                             "share",   "export", "import", "archive",
+                                             "restore", "like",   "follow", "report"};
   static constexpr const char* kFirst[] = {
-      "Ada",   "Alan",  "Grace", "Linus", "Ken",   "Dennis", "Barbara", "Edsger",
-      "Donald", "John", "Leslie", "Niklaus", "Tony", "Frances", "Margaret", "Radia",
-      "Guido", "Bjarne", "James", "Anders", "Rob",  "Russ",   "Brian",   "Bill",
-      "Sophie", "Hedy", "Katherine", "Mary", "Jean", "Evelyn", "Kathleen", "Ruth"};
+      "Ada",    "Alan",   "Grace",     "Linus",   "Ken",  "Dennis",  "Barbara",  "Edsger",
+      "Donald", "John",   "Leslie",    "Niklaus", "Tony", "Frances", "Margaret", "Radia",
+      "Guido",  "Bjarne", "James",     "Anders",  "Rob",  "Russ",    "Brian",    "Bill",
+      "Sophie", "Hedy",   "Katherine", "Mary",    "Jean", "Evelyn",  "Kathleen", "Ruth"};
   static constexpr const char* kLast[] = {
-      "Lovelace", "Turing", "Hopper", "Torvalds", "Thompson", "Ritchie", "Liskov", "Dijkstra",
-      "Knuth",    "McCarthy", "Lamport", "Wirth", "Hoare",   "Allen",   "Hamilton", "Perlman",
-      "Rossum",   "Stroustrup", "Gosling", "Hejlsberg", "Pike", "Cox",  "Kernighan", "Joy",
-      "Wilson",   "Lamarr", "Johnson", "Jackson", "Bartik", "Boyce", "Booth", "Teitelbaum"};
+      "Lovelace", "Turing",    "Hopper",   "Torvalds",   "Thompson", "Ritchie",   "Liskov",
+      "Dijkstra", "Knuth",     "McCarthy", "Lamport",    "Wirth",    "Hoare",     "Allen",
+      "Hamilton", "Perlman",   "Rossum",   "Stroustrup", "Gosling",  "Hejlsberg", "Pike",
+      "Cox",      "Kernighan", "Joy",      "Wilson",     "Lamarr",   "Johnson",   "Jackson",
+      "Bartik",   "Boyce",     "Booth",    "Teitelbaum"};
   static constexpr const char* kTags[] = {
-      "alpha", "beta",  "gamma", "delta", "urgent", "low",   "high",   "mobile", "web",
-      "ios",   "android", "eu",  "us",    "apac",   "trial", "paid",   "free",   "beta-2",
-      "red",   "green", "blue",  "ops",   "sales",  "eng",   "design", "legal",  "hr",
-      "q1",    "q2",    "q3",    "q4",    "2024",   "2025",  "new",    "old",    "vip",
-      "test",  "prod",  "canary", "rollback"};
+      "alpha",  "beta",   "gamma",   "delta", "urgent", "low",  "high",   "mobile",
+      "web",    "ios",    "android", "eu",    "us",     "apac", "trial",  "paid",
+      "free",   "beta-2", "red",     "green", "blue",   "ops",  "sales",  "eng",
+      "design", "legal",  "hr",      "q1",    "q2",     "q3",   "q4",     "2024",
+      "2025",   "new",    "old",     "vip",   "test",   "prod", "canary", "rollback"};
   static constexpr const char* kWords[] = {
-      "the",     "data",    "lake",   "event",  "stream", "query",   "table",  "snapshot",
-      "commit",  "schema",  "column", "row",    "group",  "page",    "index",  "filter",
-      "bloom",   "parquet", "iceberg", "manifest", "partition", "sort", "merge", "compact",
-      "file",    "object",  "store",  "bucket", "latency", "throughput", "batch", "write",
-      "read",    "scan",    "prune",  "stats",  "min",    "max",     "null",   "value",
-      "and",     "of",      "to",     "in",     "for",    "with",    "on",     "is"};
+      "the",    "data",    "lake",    "event",    "stream",    "query",      "table", "snapshot",
+      "commit", "schema",  "column",  "row",      "group",     "page",       "index", "filter",
+      "bloom",  "parquet", "iceberg", "manifest", "partition", "sort",       "merge", "compact",
+      "file",   "object",  "store",   "bucket",   "latency",   "throughput", "batch", "write",
+      "read",   "scan",    "prune",   "stats",    "min",       "max",        "null",  "value",
+      "and",    "of",      "to",      "in",       "for",       "with",       "on",    "is"};
 
   size_t Zipf(size_t n) {
     // Skewed pick: squares a uniform draw toward 0.
@@ -209,10 +214,18 @@ class EventGenerator {
     std::string s = "# " + Sentence(4) + "\n\n";
     while (static_cast<int>(s.size()) < bytes) {
       switch (rng_() % 4) {
-        case 0: s += "- " + Sentence(6) + "\n"; break;
-        case 1: s += "**" + Sentence(2) + "** " + Sentence(10) + ".\n\n"; break;
-        case 2: s += "`" + std::string(kWords[rng_() % 48]) + "()` " + Sentence(8) + "\n"; break;
-        default: s += Sentence(14) + ". " + std::to_string(rng_() % 10000) + "\n\n"; break;
+        case 0:
+          s += "- " + Sentence(6) + "\n";
+          break;
+        case 1:
+          s += "**" + Sentence(2) + "** " + Sentence(10) + ".\n\n";
+          break;
+        case 2:
+          s += "`" + std::string(kWords[rng_() % 48]) + "()` " + Sentence(8) + "\n";
+          break;
+        default:
+          s += Sentence(14) + ". " + std::to_string(rng_() % 10000) + "\n\n";
+          break;
       }
     }
     return s;
@@ -221,9 +234,15 @@ class EventGenerator {
     std::string s = "<div class=\"event\">";
     while (static_cast<int>(s.size()) < bytes) {
       switch (rng_() % 3) {
-        case 0: s += "<p>" + Sentence(8) + "</p>"; break;
-        case 1: s += "<a href=\"/e/" + std::to_string(rng_() % 100000) + "\">" + Sentence(2) + "</a>"; break;
-        default: s += "<span id=\"s" + std::to_string(rng_() % 1000) + "\">" + Sentence(3) + "</span>"; break;
+        case 0:
+          s += "<p>" + Sentence(8) + "</p>";
+          break;
+        case 1:
+          s += "<a href=\"/e/" + std::to_string(rng_() % 100000) + "\">" + Sentence(2) + "</a>";
+          break;
+        default:
+          s += "<span id=\"s" + std::to_string(rng_() % 1000) + "\">" + Sentence(3) + "</span>";
+          break;
       }
     }
     return s + "</div>";
@@ -283,28 +302,32 @@ inline const char* QueryLogDuckColumns() {
 // Query-log rows as a batch and as CSV text (with a header line when `csv` is empty).
 inline RecordBatch GenerateQueryLog(uint64_t seed, int64_t n, std::string* csv) {
   static const char* kTypes[] = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE"};
-  static const char* kTables[] = {"users", "orders", "events", "sessions", "products",
-                                  "payments", "inventory", "audit_log"};
+  static const char* kTables[] = {"users",    "orders",   "events",    "sessions",
+                                  "products", "payments", "inventory", "audit_log"};
   std::mt19937_64 rng(seed);
   BatchBuilder bb(QueryLogSchema());
   if (csv && csv->empty()) {
-    *csv += "timestamp,query_hash,query_type,execution_time_ms,rows_examined,rows_returned,"
-            "cache_hit,table_name,index_used\n";
+    *csv +=
+        "timestamp,query_hash,query_type,execution_time_ms,rows_examined,rows_returned,"
+        "cache_hit,table_name,index_used\n";
   }
   int64_t ts = 1700000000000000;
   char line[256];
   for (int64_t i = 0; i < n; ++i) {
     ts += static_cast<int64_t>(rng() % 2000);
     char hash[17];
-    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(rng() % 5000 * 0x9E3779B97F4A7C15ull));
+    std::snprintf(hash, sizeof hash, "%016llx",
+                  static_cast<unsigned long long>(rng() % 5000 * 0x9E3779B97F4A7C15ull));
     const char* type = kTypes[rng() % 100 < 70 ? 0 : 1 + rng() % 4];
     const double exec = static_cast<double>(rng() % 500000) / 1000.0;
     const int64_t examined = static_cast<int64_t>(rng() % 1000000);
-    const int64_t returned = examined == 0 ? 0 : static_cast<int64_t>(rng() % (examined + 1) % 5000);
+    const int64_t returned =
+        examined == 0 ? 0 : static_cast<int64_t>(rng() % (examined + 1) % 5000);
     const bool hit = rng() % 3 == 0;
     const char* table = kTables[rng() % 8];
     const bool has_index = rng() % 4 != 0;
-    const std::string index = has_index ? std::string("idx_") + table + "_" + std::to_string(rng() % 4) : "";
+    const std::string index =
+        has_index ? std::string("idx_") + table + "_" + std::to_string(rng() % 4) : "";
     bb.column(0).AppendInt(ts);
     bb.column(1).AppendBytes(hash);
     bb.column(2).AppendBytes(type);
@@ -320,8 +343,8 @@ inline RecordBatch GenerateQueryLog(uint64_t seed, int64_t n, std::string* csv) 
     }
     if (csv) {
       std::snprintf(line, sizeof line, "%s,%s,%s,%.3f,%lld,%lld,%s,%s,%s\n",
-                    FormatTimestampMicros(ts, 6).c_str(), hash, type,
-                    exec, static_cast<long long>(examined), static_cast<long long>(returned),
+                    FormatTimestampMicros(ts, 6).c_str(), hash, type, exec,
+                    static_cast<long long>(examined), static_cast<long long>(returned),
                     hit ? "true" : "false", table, index.c_str());
       *csv += line;
     }

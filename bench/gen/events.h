@@ -112,24 +112,24 @@ class EventGenerator {
 
  private:
   static constexpr const char* kTypes[] = {
-      "page.view",      "page.click",    "user.login",    "user.logout",  "user.signup",
-      "doc.create",     "doc.edit",      "doc.view",      "doc.delete",   "doc.share",
-      "comment.create", "comment.edit",  "file.upload",   "file.download", "search.query",
-      "order.create",   "order.pay",     "order.ship",    "order.refund", "api.call",
-      "api.error",      "job.start",     "job.finish",    "job.fail",     "alert.fire",
+      "page.view",      "page.click",    "user.login",    "user.logout",    "user.signup",
+      "doc.create",     "doc.edit",      "doc.view",      "doc.delete",     "doc.share",
+      "comment.create", "comment.edit",  "file.upload",   "file.download",  "search.query",
+      "order.create",   "order.pay",     "order.ship",    "order.refund",   "api.call",
+      "api.error",      "job.start",     "job.finish",    "job.fail",       "alert.fire",
       "alert.resolve",  "member.invite", "member.remove", "billing.charge", "export.run"};
   static constexpr uint64_t kTypeCount = sizeof(kTypes) / sizeof(kTypes[0]);
   static constexpr const char* kVisibility[] = {"team", "private", "public", "internal"};
   static constexpr uint64_t kVisibilityCount = sizeof(kVisibility) / sizeof(kVisibility[0]);
-  static constexpr const char* kActions[] = {"create", "read",   "update",  "delete",
-                                             "share",  "export", "import",  "archive",
-                                             "restore", "like",  "follow",  "report"};
+  static constexpr const char* kActions[] = {"create",  "read",   "update", "delete",
+                                             "share",   "export", "import", "archive",
+                                             "restore", "like",   "follow", "report"};
   static constexpr uint64_t kActionCount = sizeof(kActions) / sizeof(kActions[0]);
   static constexpr const char* kTags[] = {
-      "urgent", "low",   "high",  "mobile", "web",    "ios",    "android", "eu",
-      "us",     "apac",  "trial", "paid",   "free",   "beta",   "ops",     "sales",
-      "eng",    "design", "legal", "q1",    "q2",     "q3",     "q4",      "vip",
-      "canary", "rollback", "sla", "gdpr",  "hipaa",  "pci"};
+      "urgent", "low",      "high",  "mobile", "web",   "ios",  "android", "eu",
+      "us",     "apac",     "trial", "paid",   "free",  "beta", "ops",     "sales",
+      "eng",    "design",   "legal", "q1",     "q2",    "q3",   "q4",      "vip",
+      "canary", "rollback", "sla",   "gdpr",   "hipaa", "pci"};
   static constexpr uint64_t kTagCount = sizeof(kTags) / sizeof(kTags[0]);
 
   size_t Vary(size_t mean) { return mean / 2 + rng_.Below(mean + 1); }

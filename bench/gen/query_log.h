@@ -116,13 +116,12 @@ class QueryLogGenerator {
   };
 
   static constexpr const char* kTables[] = {
-      "users",      "accounts",    "orders",        "order_items", "products",   "inventory",
-      "payments",   "invoices",    "refunds",       "shipments",   "events",     "sessions",
-      "page_views", "clicks",      "searches",      "carts",       "coupons",    "reviews",
-      "comments",   "documents",   "folders",       "permissions", "teams",      "members",
-      "audit_log",  "api_keys",    "webhooks",      "jobs",        "job_runs",   "alerts",
-      "metrics",    "dashboards",  "reports",       "exports",     "imports",    "tags",
-      "categories", "suppliers",   "warehouses",    "regions"};
+      "users",       "accounts",   "orders",    "order_items", "products", "inventory",  "payments",
+      "invoices",    "refunds",    "shipments", "events",      "sessions", "page_views", "clicks",
+      "searches",    "carts",      "coupons",   "reviews",     "comments", "documents",  "folders",
+      "permissions", "teams",      "members",   "audit_log",   "api_keys", "webhooks",   "jobs",
+      "job_runs",    "alerts",     "metrics",   "dashboards",  "reports",  "exports",    "imports",
+      "tags",        "categories", "suppliers", "warehouses",  "regions"};
   static constexpr uint64_t kTableCount = sizeof(kTables) / sizeof(kTables[0]);
   static constexpr const char* kIndexColumns[] = {"pkey",       "created_at", "user_id",
                                                   "account_id", "status",     "updated_at"};
@@ -136,16 +135,18 @@ class QueryLogGenerator {
     r.query_hash = (query + 1) * 0x9E3779B97F4A7C15ull;
     r.query_hash ^= r.query_hash >> 29;
     const uint64_t kind = query % 100;
-    r.query_type = kind < 72 ? "SELECT" : kind < 86 ? "INSERT" : kind < 95 ? "UPDATE"
-                                        : kind < 99 ? "DELETE" : "MERGE";
+    r.query_type = kind < 72   ? "SELECT"
+                   : kind < 86 ? "INSERT"
+                   : kind < 95 ? "UPDATE"
+                   : kind < 99 ? "DELETE"
+                               : "MERGE";
     // Heavy tail: e^(N(0,1)-ish * 2) milliseconds, from a sum of uniforms.
     const double z = rng_.Unit() + rng_.Unit() + rng_.Unit() - 1.5;
     r.execution_time_ms = std::round(std::exp(1.0 + 2.5 * z) * 1000.0) / 1000.0;
     r.rows_examined = static_cast<int64_t>(rng_.Skewed(5000000));
-    r.rows_returned = r.rows_examined == 0
-                          ? 0
-                          : static_cast<int64_t>(rng_.Below(static_cast<uint64_t>(
-                                std::min<int64_t>(r.rows_examined, 10000) + 1)));
+    r.rows_returned = r.rows_examined == 0 ? 0
+                                           : static_cast<int64_t>(rng_.Below(static_cast<uint64_t>(
+                                                 std::min<int64_t>(r.rows_examined, 10000) + 1)));
     r.cache_hit = rng_.Percent(35);
     r.table_name = kTables[query % kTableCount];
     r.index_used = rng_.Percent(25) ? -1 : static_cast<int>(query / kTableCount % 6);

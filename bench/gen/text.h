@@ -59,11 +59,21 @@ inline void AppendJsonString(std::string_view s, std::string* out) {
     out->append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\t': out->append("\\t"); break;
-      case '\r': out->append("\\r"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
       default: {
         static constexpr char kHex[] = "0123456789abcdef";
         const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
@@ -300,8 +310,8 @@ class TextSource {
       "monday",     "tuesday",     "quarterly",  "weekly",    "daily",      "hourly",
   };
   static constexpr uint64_t kWordCount = sizeof(kWords) / sizeof(kWords[0]);
-  static constexpr const char* kUnicode[] = {"café", "naïve", "Zürich", "São", "—",
-                                             "“quoted”", "über", "€42", "東京", "✓"};
+  static constexpr const char* kUnicode[] = {"café",     "naïve", "Zürich", "São",  "—",
+                                             "“quoted”", "über",  "€42",    "東京", "✓"};
   static constexpr uint64_t kUnicodeCount = sizeof(kUnicode) / sizeof(kUnicode[0]);
 
   Rng* rng_;

@@ -12,7 +12,9 @@
 // decoded and copied into DuckDB's result collection) and never converted to JavaScript.
 //
 // Output, one JSON line per job:
-//   {"label": "...", "threads": 2, "seconds": [..], "best": s, "median": s, "bytes": n}
+//   {"label": "...", "threads": 2, "seconds": [..], "cpu_seconds": [..], "best": s,
+//    "median": s, "bytes": n}
+// (`cpu_seconds`: user + system time of the whole process during each run, all threads)
 // (`bytes`: size of `output` after the last run, when given), or {"label", "error"}.
 // The first line is {"duckdb": "v1.x.y", "default_threads": n}.
 import { createRequire } from 'module';
@@ -34,12 +36,16 @@ const scalar = async (sql) => (await conn.runAndReadAll(sql)).getRowsJson()[0][0
 const defaultThreads = Number(await scalar("SELECT current_setting('threads')"));
 console.log(JSON.stringify({ duckdb: await scalar('SELECT version()'), default_threads: defaultThreads }));
 
-// Runs `sql` once; returns the seconds it took. The result is dropped on return, and the
-// collection after it frees its memory before the next run.
+// Runs `sql` once; returns [wall seconds, CPU seconds of the whole process (user + system,
+// every DuckDB thread)]. The result is dropped on return, and the collection after it frees
+// its memory before the next run.
 const timeOnce = async (sql) => {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await conn.run(sql);
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  return [wall, (c.user + c.system) / 1e6];
 };
 const collect = () => { if (global.gc) global.gc(); };
 
@@ -52,12 +58,15 @@ for (const job of spec.jobs) {
       collect();
     }
     const seconds = [];
+    const cpuSeconds = [];
     for (let i = 0; i < (job.reps ?? 1); i++) {
-      seconds.push(await timeOnce(job.sql));
+      const [wall, cpu] = await timeOnce(job.sql);
+      seconds.push(wall);
+      cpuSeconds.push(cpu);
       collect();
     }
     const sorted = [...seconds].sort((a, b) => a - b);
-    const out = { label: job.label, threads, seconds, best: sorted[0],
+    const out = { label: job.label, threads, seconds, cpu_seconds: cpuSeconds, best: sorted[0],
                   median: sorted[Math.floor(sorted.length / 2)] };
     if (job.output) out.bytes = fs.statSync(job.output).size;
     console.log(JSON.stringify(out));

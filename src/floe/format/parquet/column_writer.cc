@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstring>
 #include <limits>
 #include <mutex>
 #include <type_traits>
 #include <vector>
-
-#include <xxhash.h>
 
 #include "floe/format/parquet/bloom_filter.h"
 #include "floe/format/parquet/compression.h"
@@ -17,6 +16,7 @@
 #include "floe/format/parquet/encoding/delta_binary_packed.h"
 #include "floe/format/parquet/encoding/delta_byte_array.h"
 #include "floe/format/parquet/encoding/delta_length_byte_array.h"
+#include "floe/format/parquet/encoding/dictionary.h"
 #include "floe/format/parquet/encoding/plain.h"
 #include "floe/format/parquet/encoding/rle_hybrid.h"
 #include "floe/format/parquet/page_crc.h"
@@ -83,190 +83,6 @@ class HashSet {
 };
 
 // ---------------------------------------------------------------------------------------
-// Dictionaries: the distinct values of a chunk in insertion order, and the index of each
-// value put. Fixed-width values are keyed by their bits (so -0.0/+0.0 and NaN payloads
-// stay distinct, as PLAIN decoding must give them back); byte arrays by their bytes,
-// copied into an arena.
-
-inline uint64_t MixBits(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xFF51AFD7ED558CCDull;
-  x ^= x >> 33;
-  return x;
-}
-
-template <typename T>
-class FixedDictionary {
- public:
-  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
-  static_assert(sizeof(T) == sizeof(Bits));
-
-  // Appends the index of each value to `indices`.
-  void Put(std::span<const T> values, std::vector<uint32_t>* indices) {
-    const size_t base = indices->size();
-    indices->resize(base + values.size());
-    uint32_t* out = indices->data() + base;
-    for (size_t k = 0; k < values.size(); ++k) {
-      Bits b;
-      std::memcpy(&b, &values[k], sizeof(T));
-      if (b == last_bits_ && has_last_) {
-        out[k] = last_index_;
-        continue;
-      }
-      if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
-      size_t i = Slot(b);
-      uint32_t idx;
-      for (;;) {
-        const uint32_t s = slots_[i];
-        if (s == kEmpty) {
-          idx = static_cast<uint32_t>(entries_.size());
-          entries_.push_back(b);
-          slots_[i] = idx;
-          break;
-        }
-        if (entries_[s] == b) {
-          idx = s;
-          break;
-        }
-        i = (i + 1) & mask_;
-      }
-      out[k] = idx;
-      last_bits_ = b;
-      last_index_ = idx;
-      has_last_ = true;
-    }
-  }
-  size_t size() const { return entries_.size(); }
-  int64_t plain_bytes() const { return static_cast<int64_t>(entries_.size() * sizeof(T)); }
-  void WritePlain(Buffer* out) const { out->Append(entries_.data(), entries_.size() * sizeof(T)); }
-  // Appends entries[indices[k]] PLAIN-encoded.
-  void Decode(std::span<const uint32_t> indices, Buffer* out) const {
-    const size_t base = out->size();
-    out->Resize(base + indices.size() * sizeof(T));
-    Bits* dst = reinterpret_cast<Bits*>(out->data() + base);
-    for (size_t k = 0; k < indices.size(); ++k) std::memcpy(dst + k, &entries_[indices[k]], sizeof(T));
-  }
-  template <typename F>
-  void ForEachEntry(F&& f) const {
-    for (Bits b : entries_) {
-      T v;
-      std::memcpy(&v, &b, sizeof(T));
-      f(v);
-    }
-  }
-  void Clear() {
-    entries_.clear();
-    slots_.clear();
-    mask_ = 0;
-    has_last_ = false;
-  }
-
- private:
-  static constexpr uint32_t kEmpty = std::numeric_limits<uint32_t>::max();
-  size_t Slot(Bits b) const { return MixBits(static_cast<uint64_t>(b)) & mask_; }
-  void Grow() {
-    const size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
-    slots_.assign(cap, kEmpty);
-    mask_ = cap - 1;
-    for (uint32_t idx = 0; idx < entries_.size(); ++idx) {
-      size_t i = Slot(entries_[idx]);
-      while (slots_[i] != kEmpty) i = (i + 1) & mask_;
-      slots_[i] = idx;
-    }
-  }
-
-  std::vector<Bits> entries_;
-  std::vector<uint32_t> slots_;
-  size_t mask_ = 0;
-  Bits last_bits_ = 0;
-  uint32_t last_index_ = 0;
-  bool has_last_ = false;
-};
-
-class BytesDictionary {
- public:
-  void Put(std::span<const ByteArray> values, std::vector<uint32_t>* indices) {
-    const size_t base = indices->size();
-    indices->resize(base + values.size());
-    uint32_t* out = indices->data() + base;
-    for (size_t k = 0; k < values.size(); ++k) {
-      const ByteArray& v = values[k];
-      const uint64_t h = XXH3_64bits(v.ptr, v.len);
-      if ((offsets_.size() + 1) * 2 > slots_.size()) Grow();
-      size_t i = h & mask_;
-      const uint32_t tag = static_cast<uint32_t>(h >> 32);
-      uint32_t idx;
-      for (;;) {
-        const Slot s = slots_[i];
-        if (s.index == kEmpty) {
-          idx = static_cast<uint32_t>(offsets_.size());
-          offsets_.push_back(arena_.size());
-          lengths_.push_back(v.len);
-          hashes_.push_back(h);
-          arena_.Append(v.ptr, v.len);
-          plain_bytes_ += 4 + static_cast<int64_t>(v.len);
-          slots_[i] = Slot{idx, tag};
-          break;
-        }
-        if (s.tag == tag && lengths_[s.index] == v.len &&
-            (v.len == 0 || std::memcmp(arena_.data() + offsets_[s.index], v.ptr, v.len) == 0)) {
-          idx = s.index;
-          break;
-        }
-        i = (i + 1) & mask_;
-      }
-      out[k] = idx;
-    }
-  }
-  size_t size() const { return offsets_.size(); }
-  int64_t plain_bytes() const { return plain_bytes_; }
-  ByteArray Entry(uint32_t i) const {
-    return ByteArray{arena_.data() + offsets_[i], lengths_[i]};
-  }
-  // PLAIN: 4-byte length + bytes (BYTE_ARRAY), or the bytes alone (FIXED_LEN_BYTE_ARRAY).
-  void WritePlain(bool fixed, Buffer* out) const {
-    for (uint32_t i = 0; i < offsets_.size(); ++i) {
-      if (!fixed) out->Push<uint32_t>(lengths_[i]);
-      out->Append(arena_.data() + offsets_[i], lengths_[i]);
-    }
-  }
-  void Clear() {
-    arena_.Clear();
-    offsets_.clear();
-    lengths_.clear();
-    hashes_.clear();
-    slots_.clear();
-    mask_ = 0;
-    plain_bytes_ = 0;
-  }
-
- private:
-  static constexpr uint32_t kEmpty = std::numeric_limits<uint32_t>::max();
-  struct Slot {
-    uint32_t index = kEmpty;
-    uint32_t tag = 0;
-  };
-  void Grow() {
-    const size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
-    slots_.assign(cap, Slot{});
-    mask_ = cap - 1;
-    for (uint32_t idx = 0; idx < offsets_.size(); ++idx) {
-      size_t i = hashes_[idx] & mask_;
-      while (slots_[i].index != kEmpty) i = (i + 1) & mask_;
-      slots_[i] = Slot{idx, static_cast<uint32_t>(hashes_[idx] >> 32)};
-    }
-  }
-
-  Buffer arena_;
-  std::vector<size_t> offsets_;
-  std::vector<uint32_t> lengths_;
-  std::vector<uint64_t> hashes_;
-  std::vector<Slot> slots_;
-  size_t mask_ = 0;
-  int64_t plain_bytes_ = 0;
-};
-
-// ---------------------------------------------------------------------------------------
 // Gathering leaf values into their physical type.
 
 struct GatherScratch {
@@ -325,7 +141,7 @@ std::span<const T> GatherSame(const ShreddedLeaf& leaf, int64_t l0, int64_t l1, 
 // Integers converted to INT32 (narrow ones widened; TIME(MILLIS) from int64).
 template <typename From>
 std::span<const int32_t> GatherCast(const ShreddedLeaf& leaf, int64_t l0, int64_t l1, int64_t v0,
-                                     int64_t v1, GatherScratch* s) {
+                                    int64_t v1, GatherScratch* s) {
   const From* src = leaf.values->values.as<From>();
   const int64_t n = v1 - v0;
   int32_t* out = PrepareOut<int32_t>(s, n);
@@ -354,8 +170,9 @@ std::span<const ByteArray> GatherFixedBinary(const ShreddedLeaf& leaf, int64_t l
   const uint8_t* data = leaf.values->values.data();
   const int64_t n = v1 - v0;
   ByteArray* out = PrepareOut<ByteArray>(s, n);
-  ForEachValueRow(leaf, l0, l1, v0, v1,
-                  [&](int64_t row, int64_t k) { out[k] = ByteArray{data + row * w, w}; });
+  ForEachValueRow(leaf, l0, l1, v0, v1, [&](int64_t row, int64_t k) {
+    out[k] = ByteArray{data + row * w, w};
+  });
   return {out, static_cast<size_t>(n)};
 }
 
@@ -489,14 +306,26 @@ class ColumnWriterBase : public ColumnWriter {
     if (bloom) hashes_ = std::make_unique<HashSet>();
     if (column.max_def_level > 0 || column.max_rep_level > 0) AddEncoding(Encoding::kRle);
     switch (column.physical_type) {
-      case Type::kBoolean: value_width_ = 1; break;
+      case Type::kBoolean:
+        value_width_ = 1;
+        break;
       case Type::kInt32:
-      case Type::kFloat: value_width_ = 4; break;
+      case Type::kFloat:
+        value_width_ = 4;
+        break;
       case Type::kInt64:
-      case Type::kDouble: value_width_ = 8; break;
-      case Type::kInt96: value_width_ = 12; break;
-      case Type::kFixedLenByteArray: value_width_ = std::max(column.type_length, 1); break;
-      case Type::kByteArray: value_width_ = 0; break;
+      case Type::kDouble:
+        value_width_ = 8;
+        break;
+      case Type::kInt96:
+        value_width_ = 12;
+        break;
+      case Type::kFixedLenByteArray:
+        value_width_ = std::max(column.type_length, 1);
+        break;
+      case Type::kByteArray:
+        value_width_ = 0;
+        break;
     }
     stats_on_ = options.statistics || options.page_index;
   }
@@ -523,10 +352,11 @@ class ColumnWriterBase : public ColumnWriter {
                            int64_t v1) = 0;
   // Appends the open page's encoded values; returns their encoding. `first_page`: the
   // chunk's first data page (where a dictionary that does not pay off is dropped).
-  virtual Encoding FinishValues(bool first_page, int64_t plain_bytes, Buffer* out) = 0;
-  // The dictionary outgrew its limit: the open page must end, then FallBackToPlain.
+  virtual Result<Encoding> FinishValues(bool first_page, int64_t plain_bytes, Buffer* out) = 0;
+  // The dictionary outgrew its limit: the open page must end, then FallBack (to the
+  // fallback encoding, options.fallback_encodings).
   virtual bool DictionaryFull() const = 0;
-  virtual void FallBackToPlain() = 0;
+  virtual void FallBack() = 0;
   // True when the open chunk's pages refer to a dictionary; WriteDictionary appends it
   // PLAIN-encoded and returns the number of entries.
   virtual bool HasDictionary() const = 0;
@@ -613,9 +443,8 @@ class ColumnWriterBase : public ColumnWriter {
 // cache.
 constexpr int64_t kMaxChunkRows = 1024;
 
-ColumnWriterBase::Plan ColumnWriterBase::PlanChunk(const ShreddedLeaf& leaf, int64_t l0,
-                                                   int64_t v0, int64_t max_rows,
-                                                   int64_t budget) const {
+ColumnWriterBase::Plan ColumnWriterBase::PlanChunk(const ShreddedLeaf& leaf, int64_t l0, int64_t v0,
+                                                   int64_t max_rows, int64_t budget) const {
   Plan p;
   const int16_t max_def = column_.max_def_level;
   const int16_t* def = leaf.def_levels;
@@ -671,18 +500,17 @@ Status ColumnWriterBase::Write(const ShreddedLeaf& leaf) {
   if (leaf.values == nullptr || leaf.values->type == nullptr ||
       leaf.values->type->id != column_.type->id ||
       leaf.values->type->FixedWidth() != column_.type->FixedWidth()) {
-    return Status::InvalidArgument("column '{}': batch column is {}, schema says {}",
-                                   column_.dotted_path,
-                                   leaf.values && leaf.values->type ? leaf.values->type->ToString()
-                                                                    : "nothing",
-                                   column_.type->ToString());
+    return Status::InvalidArgument(
+        "column '{}': batch column is {}, schema says {}", column_.dotted_path,
+        leaf.values && leaf.values->type ? leaf.values->type->ToString() : "nothing",
+        column_.type->ToString());
   }
   const int16_t max_def = column_.max_def_level;
   const int16_t max_rep = column_.max_rep_level;
   int64_t l = 0, v = 0, rows_left = leaf.num_rows;
   while (rows_left > 0) {
-    const int64_t max_rows = std::min(
-        {rows_left, std::max<int64_t>(options_.page_rows - page_rows_, 1), kMaxChunkRows});
+    const int64_t max_rows =
+        std::min({rows_left, std::max<int64_t>(options_.page_rows - page_rows_, 1), kMaxChunkRows});
     const int64_t budget = std::max<int64_t>(options_.page_bytes - page_value_bytes_, 1);
     const Plan p = PlanChunk(leaf, l, v, max_rows, budget);
     const int64_t slots = p.l1 - l;
@@ -699,7 +527,7 @@ Status ColumnWriterBase::Write(const ShreddedLeaf& leaf) {
     rows_left -= p.rows;
     if (DictionaryFull()) {
       FLOE_RETURN_IF_ERROR(FinishPage());
-      FallBackToPlain();
+      FallBack();
     } else if (page_rows_ >= options_.page_rows || page_value_bytes_ >= options_.page_bytes) {
       FLOE_RETURN_IF_ERROR(FinishPage());
     }
@@ -716,8 +544,7 @@ void ColumnWriterBase::Seal(PendingPage* page) {
   auto task = [this, page] {
     const int64_t raw = static_cast<int64_t>(page->raw.size());
     SealPage(options_, column_.dotted_path, page);
-    buffered_.fetch_add(static_cast<int64_t>(page->stored_size()) - raw,
-                        std::memory_order_relaxed);
+    buffered_.fetch_add(static_cast<int64_t>(page->stored_size()) - raw, std::memory_order_relaxed);
     if (page->raw.capacity() > 0) GiveRaw(std::move(page->raw));
   };
   if (pool_) {
@@ -757,7 +584,8 @@ Status ColumnWriterBase::FinishPage() {
   const size_t rep_bytes = raw.size();
   if (max_def > 0) EncodeLevels(page_def_.as<int16_t>(), page_levels_, max_def, !v2, &raw);
   const size_t level_bytes = raw.size();
-  const Encoding encoding = FinishValues(pages_.empty(), page_value_bytes_, &raw);
+  FLOE_ASSIGN_OR_RETURN(const Encoding encoding,
+                        FinishValues(pages_.empty(), page_value_bytes_, &raw));
   if (raw.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return Status::InvalidArgument("column '{}': a page of {} bytes is too large",
                                    column_.dotted_path, raw.size());
@@ -850,9 +678,8 @@ Status ColumnWriterBase::WriteChunk(io::WritableFile* file, ColumnChunk* chunk) 
   OffsetIndex offsets;
   for (const auto& p : pages_) {
     FLOE_RETURN_IF_ERROR(p->status);
-    offsets.page_locations.push_back(PageLocation{static_cast<int64_t>(file->Tell()),
-                                                  static_cast<int32_t>(p->stored_size()),
-                                                  p->first_row});
+    offsets.page_locations.push_back(PageLocation{
+        static_cast<int64_t>(file->Tell()), static_cast<int32_t>(p->stored_size()), p->first_row});
     FLOE_RETURN_IF_ERROR(file->Append(p->head.view()));
     FLOE_RETURN_IF_ERROR(file->Append(p->body.view()));
     uncompressed += p->uncompressed;
@@ -875,7 +702,8 @@ Status ColumnWriterBase::WriteChunk(io::WritableFile* file, ColumnChunk* chunk) 
         chunk_stats_.ToThrift(static_cast<size_t>(std::max(options_.max_statistics_bytes, 1)));
   }
   md.encoding_stats = encoding_stats_;
-  chunk->file_offset = start;
+  // Deprecated; the spec asks for 0 when no ColumnMetaData is written outside the footer.
+  chunk->file_offset = 0;
   chunk->meta_data = std::move(md);
 
   column_index_.reset();
@@ -936,13 +764,20 @@ enum class Mode : uint8_t {
 Mode ModeOf(Encoding e) {
   switch (e) {
     case Encoding::kRleDictionary:
-    case Encoding::kPlainDictionary: return Mode::kDictionary;
-    case Encoding::kRle: return Mode::kRle;
-    case Encoding::kDeltaBinaryPacked: return Mode::kDeltaBinaryPacked;
-    case Encoding::kDeltaLengthByteArray: return Mode::kDeltaLengthByteArray;
-    case Encoding::kDeltaByteArray: return Mode::kDeltaByteArray;
-    case Encoding::kByteStreamSplit: return Mode::kByteStreamSplit;
-    default: return Mode::kPlain;
+    case Encoding::kPlainDictionary:
+      return Mode::kDictionary;
+    case Encoding::kRle:
+      return Mode::kRle;
+    case Encoding::kDeltaBinaryPacked:
+      return Mode::kDeltaBinaryPacked;
+    case Encoding::kDeltaLengthByteArray:
+      return Mode::kDeltaLengthByteArray;
+    case Encoding::kDeltaByteArray:
+      return Mode::kDeltaByteArray;
+    case Encoding::kByteStreamSplit:
+      return Mode::kByteStreamSplit;
+    default:
+      return Mode::kPlain;
   }
 }
 
@@ -956,8 +791,7 @@ class TypedColumnWriter final : public ColumnWriterBase {
   static constexpr bool kIsBytes = std::is_same_v<T, ByteArray>;
   static constexpr bool kIsBool = std::is_same_v<T, bool>;
   static constexpr bool kIsInt = std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
-  using Dictionary = std::conditional_t<kIsBytes, BytesDictionary,
-                                        FixedDictionary<std::conditional_t<kIsBool, int32_t, T>>>;
+  using Dictionary = DictionaryEncoder<std::conditional_t<kIsBool, int32_t, T>>;
 
   TypedColumnWriter(const ColumnDescriptor& column, const WriterOptions& options, bool bloom,
                     WriterPool* pool, Mode mode, bool keep_dictionary, GatherFn<T> gather)
@@ -966,12 +800,17 @@ class TypedColumnWriter final : public ColumnWriterBase {
         mode_(mode),
         gather_(gather),
         keep_dictionary_(keep_dictionary) {
+    if (options.fallback_encodings == FallbackEncodings::kDelta) {
+      if constexpr (kIsInt) fallback_mode_ = Mode::kDeltaBinaryPacked;
+      if (column.physical_type == Type::kByteArray) fallback_mode_ = Mode::kDeltaByteArray;
+    }
     fixed_ = column.physical_type == Type::kFixedLenByteArray;
     width_ = column.type_length;
     if (column.type->id == TypeId::kDecimal) {
       check_decimal_ = true;
       decimal_max_ = MaxUnscaled(column.type->precision);
     }
+    if constexpr (!kIsBool) dict_ = std::make_unique<Dictionary>(fixed_ ? width_ : 0);
   }
 
  protected:
@@ -982,8 +821,8 @@ class TypedColumnWriter final : public ColumnWriterBase {
     const std::span<const T> values = gather_(leaf, l0, l1, v0, v1, &scratch_);
     if (stats_on_) {
       if constexpr (kIsBool) {
-        page_stats_.UpdateBooleans(
-            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(values.data()), values.size()));
+        page_stats_.UpdateBooleans(std::span<const uint8_t>(
+            reinterpret_cast<const uint8_t*>(values.data()), values.size()));
       } else {
         page_stats_.Update(values);
       }
@@ -999,29 +838,29 @@ class TypedColumnWriter final : public ColumnWriterBase {
     return Status::OK();
   }
 
-  Encoding FinishValues(bool first_page, int64_t plain_bytes, Buffer* out) override {
+  Result<Encoding> FinishValues(bool first_page, int64_t plain_bytes, Buffer* out) override {
     const Mode mode = mode_;
     switch (mode) {
       case Mode::kDictionary: {
         if constexpr (!kIsBool) {
-          const int bit_width = BitWidth(dict_.size() > 1 ? dict_.size() - 1 : 0);
-          const size_t start = out->size();
-          out->Push<uint8_t>(static_cast<uint8_t>(bit_width));
-          RleHybridEncoder enc(bit_width);
-          for (uint32_t i : indices_) enc.Put(i);
-          enc.Finish(out);
+          // A page of nulls before any value: PLAIN (no bytes), so no chunk has an empty
+          // dictionary.
+          if (dict_->num_entries() == 0) return Encoding::kPlain;
           // The chunk's first page decides whether the dictionary pays for itself.
-          if (first_page && !keep_dictionary_ &&
-              static_cast<int64_t>(out->size() - start) + dict_.plain_bytes() >= plain_bytes) {
+          const bool judge = first_page && !keep_dictionary_;
+          if (judge) first_indices_.assign(dict_->indices().begin(), dict_->indices().end());
+          const size_t start = out->size();
+          dict_->WriteIndices(out);
+          if (judge && static_cast<int64_t>(out->size() - start + dict_->dictionary_size_bytes()) >=
+                           plain_bytes) {
+            // Encode the page's values the fallback way instead, and drop the dictionary
+            // for the rest of the chunk.
             out->Resize(start);
-            ReencodePlain(out);
-            indices_.clear();
-            dict_.Clear();
-            mode_ = Mode::kPlain;
-            return Encoding::kPlain;
+            FLOE_RETURN_IF_ERROR(Undictionary(out));
+            mode_ = fallback_mode_;
+            return FinishValues(false, plain_bytes, out);
           }
           dict_used_ = true;
-          indices_.clear();
         }
         return Encoding::kRleDictionary;
       }
@@ -1061,44 +900,75 @@ class TypedColumnWriter final : public ColumnWriterBase {
     if constexpr (kIsBool) {
       return false;
     } else {
-      return mode_ == Mode::kDictionary && dict_.plain_bytes() > options_.dictionary_page_bytes;
+      return mode_ == Mode::kDictionary &&
+             static_cast<int64_t>(dict_->dictionary_size_bytes()) > options_.dictionary_page_bytes;
     }
   }
-  void FallBackToPlain() override { mode_ = Mode::kPlain; }
+  void FallBack() override { mode_ = fallback_mode_; }
   bool HasDictionary() const override { return dict_used_; }
   int32_t WriteDictionary(Buffer* out) override {
     if constexpr (kIsBool) {
       return 0;
-    } else if constexpr (kIsBytes) {
-      dict_.WritePlain(fixed_, out);
-      return static_cast<int32_t>(dict_.size());
     } else {
-      dict_.WritePlain(out);
-      return static_cast<int32_t>(dict_.size());
+      dict_->WriteDictionaryPage(out);
+      return static_cast<int32_t>(dict_->num_entries());
     }
   }
   int64_t DictionaryBytes() const override {
     if constexpr (kIsBool) {
       return 0;
     } else {
-      return dict_.plain_bytes();
+      return static_cast<int64_t>(dict_->dictionary_size_bytes());
     }
   }
   void ResetChunk() override {
     mode_ = initial_mode_;
     dict_used_ = false;
-    if constexpr (!kIsBool) dict_.Clear();
-    indices_.clear();
+    if constexpr (!kIsBool) dict_ = std::make_unique<Dictionary>(fixed_ ? width_ : 0);
   }
 
  private:
+  // Re-encodes the page whose indices are in first_indices_ with the fallback encoding,
+  // and resets the dictionary (it was dropped before any page referred to it).
+  Status Undictionary(Buffer* out) {
+    if constexpr (!kIsBool) {
+      Buffer plain;
+      dict_->WriteDictionaryPage(&plain);
+      const size_t n = dict_->num_entries();
+      std::vector<T> entries(n);
+      const std::span<const uint8_t> bytes(plain.data(), plain.size());
+      Result<size_t> got = size_t{0};
+      if constexpr (kIsBytes) {
+        if (fixed_) {
+          PlainFixedLenDecoder d(bytes, width_, n);
+          got = d.Decode(entries.data(), n);
+        } else {
+          PlainByteArrayDecoder d(bytes, n);
+          got = d.Decode(entries.data(), n);
+        }
+      } else {
+        PlainDecoder<T> d(bytes, n);
+        got = d.Decode(entries.data(), n);
+      }
+      if (!got.ok() || *got != n) {
+        return Status::Internal("column '{}': dictionary does not decode", column_.dotted_path);
+      }
+      std::vector<T> values(first_indices_.size());
+      for (size_t k = 0; k < values.size(); ++k) values[k] = entries[first_indices_[k]];
+      first_indices_.clear();
+      mode_ = fallback_mode_;
+      Encode(std::span<const T>(values));  // the encoders copy what they keep of `plain`
+      dict_ = std::make_unique<Dictionary>(fixed_ ? width_ : 0);
+    }
+    return Status::OK();
+  }
+
   Status CheckDecimals(const ShreddedLeaf& leaf, int64_t l0, int64_t l1, int64_t v0, int64_t v1) {
     const __int128* src = leaf.values->values.as<__int128>();
     bool ok = true;
     const __int128 hi = decimal_max_;
-    ForEachValueRow(leaf, l0, l1, v0, v1, [&](int64_t row, int64_t) {
-      ok &= src[row] <= hi && src[row] >= -hi;
-    });
+    ForEachValueRow(leaf, l0, l1, v0, v1,
+                    [&](int64_t row, int64_t) { ok &= src[row] <= hi && src[row] >= -hi; });
     if (!ok) {
       return Status::InvalidArgument("column '{}': a value exceeds decimal({}, {})",
                                      column_.dotted_path, column_.type->precision,
@@ -1113,7 +983,7 @@ class TypedColumnWriter final : public ColumnWriterBase {
         if constexpr (kIsBool) {
           break;
         } else {
-          dict_.Put(values, &indices_);
+          dict_->Put(values);
         }
         break;
       case Mode::kPlain:
@@ -1157,21 +1027,9 @@ class TypedColumnWriter final : public ColumnWriterBase {
     }
   }
 
-  // The open page's dictionary indices, PLAIN-encoded instead.
-  void ReencodePlain(Buffer* out) {
-    if constexpr (kIsBytes) {
-      for (uint32_t i : indices_) {
-        const ByteArray v = dict_.Entry(i);
-        if (!fixed_) out->Push<uint32_t>(v.len);
-        out->Append(v.ptr, v.len);
-      }
-    } else if constexpr (!kIsBool) {
-      dict_.Decode(indices_, out);
-    }
-  }
-
   const Mode initial_mode_;
   Mode mode_;
+  Mode fallback_mode_ = Mode::kPlain;
   GatherFn<T> gather_;
   bool keep_dictionary_ = false;
   bool fixed_ = false;
@@ -1182,8 +1040,8 @@ class TypedColumnWriter final : public ColumnWriterBase {
   GatherScratch scratch_;
   std::vector<uint64_t> hash_scratch_;
   Buffer plain_;
-  std::vector<uint32_t> indices_;
-  [[no_unique_address]] std::conditional_t<kIsBool, int, Dictionary> dict_{};
+  std::unique_ptr<Dictionary> dict_;     // null for BOOLEAN
+  std::vector<uint32_t> first_indices_;  // the chunk's first page, while it is judged
   PlainBooleanEncoder bool_plain_;
   RleHybridEncoder rle_{1};
   std::conditional_t<kIsInt, DeltaBinaryPackedEncoder<std::conditional_t<kIsInt, T, int32_t>>, int>
@@ -1200,30 +1058,42 @@ Result<GatherFn<T>> PickGather(const ColumnDescriptor& c) {
     if (t.id == TypeId::kBool) return GatherFn<T>(&GatherSame<bool, uint8_t>);
   } else if constexpr (std::is_same_v<T, int32_t>) {
     switch (t.id) {
-      case TypeId::kInt8: return GatherFn<T>(&GatherCast<int8_t>);
-      case TypeId::kInt16: return GatherFn<T>(&GatherCast<int16_t>);
-      case TypeId::kUInt8: return GatherFn<T>(&GatherCast<uint8_t>);
-      case TypeId::kUInt16: return GatherFn<T>(&GatherCast<uint16_t>);
+      case TypeId::kInt8:
+        return GatherFn<T>(&GatherCast<int8_t>);
+      case TypeId::kInt16:
+        return GatherFn<T>(&GatherCast<int16_t>);
+      case TypeId::kUInt8:
+        return GatherFn<T>(&GatherCast<uint8_t>);
+      case TypeId::kUInt16:
+        return GatherFn<T>(&GatherCast<uint16_t>);
       case TypeId::kInt32:
-      case TypeId::kDate: return GatherFn<T>(&GatherSame<int32_t>);
-      case TypeId::kUInt32: return GatherFn<T>(&GatherSame<int32_t, uint32_t>);
+      case TypeId::kDate:
+        return GatherFn<T>(&GatherSame<int32_t>);
+      case TypeId::kUInt32:
+        return GatherFn<T>(&GatherSame<int32_t, uint32_t>);
       case TypeId::kTime:
         if (t.unit == floe::TimeUnit::kMilli) {
           // Columnar times are int64; TIME(MILLIS) is INT32.
           return GatherFn<T>(&GatherCast<int64_t>);
         }
         break;
-      case TypeId::kDecimal: return GatherFn<T>(&GatherDecimalInt<int32_t>);
-      default: break;
+      case TypeId::kDecimal:
+        return GatherFn<T>(&GatherDecimalInt<int32_t>);
+      default:
+        break;
     }
   } else if constexpr (std::is_same_v<T, int64_t>) {
     switch (t.id) {
       case TypeId::kInt64:
       case TypeId::kTime:
-      case TypeId::kTimestamp: return GatherFn<T>(&GatherSame<int64_t>);
-      case TypeId::kUInt64: return GatherFn<T>(&GatherSame<int64_t, uint64_t>);
-      case TypeId::kDecimal: return GatherFn<T>(&GatherDecimalInt<int64_t>);
-      default: break;
+      case TypeId::kTimestamp:
+        return GatherFn<T>(&GatherSame<int64_t>);
+      case TypeId::kUInt64:
+        return GatherFn<T>(&GatherSame<int64_t, uint64_t>);
+      case TypeId::kDecimal:
+        return GatherFn<T>(&GatherDecimalInt<int64_t>);
+      default:
+        break;
     }
   } else if constexpr (std::is_same_v<T, float>) {
     if (t.id == TypeId::kFloat32) return GatherFn<T>(&GatherSame<float>);
@@ -1266,17 +1136,32 @@ Result<Encoding> ChooseEncoding(const ColumnDescriptor& column, const WriterOpti
     if (t == Type::kBoolean) {
       return options.data_page_version == 2 ? Encoding::kRle : Encoding::kPlain;
     }
-    return options.dictionary ? Encoding::kRleDictionary : Encoding::kPlain;
+    if (options.dictionary) return Encoding::kRleDictionary;
+    if (options.fallback_encodings == FallbackEncodings::kDelta) {
+      if (t == Type::kInt32 || t == Type::kInt64) return Encoding::kDeltaBinaryPacked;
+      if (t == Type::kByteArray) return Encoding::kDeltaByteArray;
+    }
+    return Encoding::kPlain;
   }
   Encoding e = *requested;
   if (e == Encoding::kPlainDictionary) e = Encoding::kRleDictionary;
   bool ok = false;
   switch (e) {
-    case Encoding::kPlain: ok = true; break;
-    case Encoding::kRleDictionary: ok = t != Type::kBoolean; break;
-    case Encoding::kRle: ok = t == Type::kBoolean; break;
-    case Encoding::kDeltaBinaryPacked: ok = t == Type::kInt32 || t == Type::kInt64; break;
-    case Encoding::kDeltaLengthByteArray: ok = t == Type::kByteArray; break;
+    case Encoding::kPlain:
+      ok = true;
+      break;
+    case Encoding::kRleDictionary:
+      ok = t != Type::kBoolean;
+      break;
+    case Encoding::kRle:
+      ok = t == Type::kBoolean;
+      break;
+    case Encoding::kDeltaBinaryPacked:
+      ok = t == Type::kInt32 || t == Type::kInt64;
+      break;
+    case Encoding::kDeltaLengthByteArray:
+      ok = t == Type::kByteArray;
+      break;
     case Encoding::kDeltaByteArray:
       ok = t == Type::kByteArray || t == Type::kFixedLenByteArray;
       break;
@@ -1284,7 +1169,8 @@ Result<Encoding> ChooseEncoding(const ColumnDescriptor& column, const WriterOpti
       ok = t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat || t == Type::kDouble ||
            t == Type::kFixedLenByteArray;
       break;
-    default: break;
+    default:
+      break;
   }
   if (!ok) {
     return Status::InvalidArgument("column '{}': encoding {} does not apply to {}",
@@ -1303,15 +1189,21 @@ Result<std::unique_ptr<ColumnWriter>> ColumnWriter::Make(const ColumnDescriptor&
   }
   if (!column.type) return Status::Internal("column '{}' has no type", column.dotted_path);
   switch (column.physical_type) {
-    case Type::kBoolean: return MakeTyped<bool>(column, options, encoding, bloom_filter, keep_dictionary, pool);
-    case Type::kInt32: return MakeTyped<int32_t>(column, options, encoding, bloom_filter, keep_dictionary, pool);
-    case Type::kInt64: return MakeTyped<int64_t>(column, options, encoding, bloom_filter, keep_dictionary, pool);
-    case Type::kFloat: return MakeTyped<float>(column, options, encoding, bloom_filter, keep_dictionary, pool);
-    case Type::kDouble: return MakeTyped<double>(column, options, encoding, bloom_filter, keep_dictionary, pool);
+    case Type::kBoolean:
+      return MakeTyped<bool>(column, options, encoding, bloom_filter, keep_dictionary, pool);
+    case Type::kInt32:
+      return MakeTyped<int32_t>(column, options, encoding, bloom_filter, keep_dictionary, pool);
+    case Type::kInt64:
+      return MakeTyped<int64_t>(column, options, encoding, bloom_filter, keep_dictionary, pool);
+    case Type::kFloat:
+      return MakeTyped<float>(column, options, encoding, bloom_filter, keep_dictionary, pool);
+    case Type::kDouble:
+      return MakeTyped<double>(column, options, encoding, bloom_filter, keep_dictionary, pool);
     case Type::kByteArray:
     case Type::kFixedLenByteArray:
       return MakeTyped<ByteArray>(column, options, encoding, bloom_filter, keep_dictionary, pool);
-    case Type::kInt96: break;
+    case Type::kInt96:
+      break;
   }
   return Status::NotSupported("column '{}': floe does not write {}", column.dotted_path,
                               TypeName(column.physical_type));

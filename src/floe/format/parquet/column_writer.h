@@ -8,10 +8,11 @@
 // statistics, encodes the values (dictionary, PLAIN, DELTA_*, BYTE_STREAM_SPLIT, RLE),
 // RLE-encodes the levels, compresses once and appends the page (header + body) to the
 // chunk held in memory. A dictionary-encoded column whose dictionary outgrows
-// dictionary_page_bytes closes its page and continues in PLAIN; a dictionary that does
-// not pay for itself on the chunk's first page (dictionary + indices at least as large
-// as PLAIN) is dropped for the chunk before anything refers to it. The dictionary page
-// is put first when the chunk is written.
+// dictionary_page_bytes closes its page and continues in the fallback encoding (PLAIN,
+// or DELTA_* with FallbackEncodings::kDelta); a dictionary that does not pay for itself
+// on the chunk's first page (dictionary + indices at least as large as PLAIN) is dropped
+// for the chunk before anything refers to it. The dictionary page is put first when the
+// chunk is written.
 //
 // Memory: one chunk's finished pages, the open page, the dictionary, and (for Bloom
 // filter columns) the chunk's distinct value hashes.
@@ -38,7 +39,8 @@ namespace floe::parquet {
 // The encoding a column starts with: `requested` when set (validated against the
 // physical type: InvalidArgument naming the column when it does not apply;
 // PLAIN_DICTIONARY is taken as RLE_DICTIONARY), otherwise dictionary encoding when
-// options.dictionary (booleans excepted), otherwise PLAIN (booleans in v2 pages: RLE).
+// options.dictionary (booleans excepted), otherwise the fallback encoding
+// (options.fallback_encodings; booleans: RLE in v2 pages, PLAIN in v1 pages).
 Result<Encoding> ChooseEncoding(const ColumnDescriptor& column, const WriterOptions& options,
                                 std::optional<Encoding> requested);
 
@@ -51,9 +53,8 @@ class ColumnWriter {
   // `pool`: when set (and outliving the writer), pages are compressed on it; WriteChunk
   // waits for them.
   static Result<std::unique_ptr<ColumnWriter>> Make(const ColumnDescriptor& column,
-                                                    const WriterOptions& options,
-                                                    Encoding encoding, bool bloom_filter,
-                                                    bool keep_dictionary = false,
+                                                    const WriterOptions& options, Encoding encoding,
+                                                    bool bloom_filter, bool keep_dictionary = false,
                                                     WriterPool* pool = nullptr);
   virtual ~ColumnWriter() = default;
 

@@ -15,9 +15,8 @@ namespace {
 
 // True when `key` names `path` itself or a prefix of it ending at a component boundary.
 bool KeyCovers(const std::string& key, const std::string& path) {
-  return path == key ||
-         (path.size() > key.size() && path.compare(0, key.size(), key) == 0 &&
-          path[key.size()] == '.');
+  return path == key || (path.size() > key.size() && path.compare(0, key.size(), key) == 0 &&
+                         path[key.size()] == '.');
 }
 
 // The most specific key of `keys` covering `path`, or nullptr.
@@ -32,8 +31,8 @@ const std::string* MostSpecific(Iter begin, Iter end, const std::string& path, K
 }
 
 int64_t ColumnBytes(const Column& c) {
-  int64_t n = static_cast<int64_t>(c.values.size() + c.data.size() + c.offsets.size() +
-                                   c.validity.size());
+  int64_t n =
+      static_cast<int64_t>(c.values.size() + c.data.size() + c.offsets.size() + c.validity.size());
   for (const ColumnPtr& child : c.children) n += ColumnBytes(*child);
   return n;
 }
@@ -88,8 +87,8 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::Writabl
     return s;
   };
   if (!schema || schema->fields.empty()) {
-    return abort(Status::InvalidArgument("parquet writer {}: the schema has no columns",
-                                         file->name()));
+    return abort(
+        Status::InvalidArgument("parquet writer {}: the schema has no columns", file->name()));
   }
   Status s = ValidateOptions(options);
   if (!s.ok()) return abort(s.WithContext(file->name()));
@@ -108,17 +107,19 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::Writabl
   for (const auto& [key, enc] : opts.column_encodings) {
     if (std::none_of(leaves.begin(), leaves.end(),
                      [&](const ColumnDescriptor& c) { return KeyCovers(key, c.dotted_path); })) {
-      return w->Fail(Status::InvalidArgument("parquet writer {}: column_encodings names '{}', "
-                                             "which is not a column",
-                                             w->file_->name(), key));
+      return w->Fail(
+          Status::InvalidArgument("parquet writer {}: column_encodings names '{}', "
+                                  "which is not a column",
+                                  w->file_->name(), key));
     }
   }
   for (const std::string& key : opts.bloom_filter_columns) {
     if (std::none_of(leaves.begin(), leaves.end(),
                      [&](const ColumnDescriptor& c) { return KeyCovers(key, c.dotted_path); })) {
-      return w->Fail(Status::InvalidArgument("parquet writer {}: bloom_filter_columns names "
-                                             "'{}', which is not a column",
-                                             w->file_->name(), key));
+      return w->Fail(
+          Status::InvalidArgument("parquet writer {}: bloom_filter_columns names "
+                                  "'{}', which is not a column",
+                                  w->file_->name(), key));
     }
   }
 
@@ -135,10 +136,10 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::Writabl
     if (key) requested = opts.column_encodings.at(*key);
     auto enc = ChooseEncoding(c, opts, requested);
     if (!enc.ok()) return w->Fail(enc.status().WithContext(w->file_->name()));
-    const bool bloom = MostSpecific(opts.bloom_filter_columns.begin(),
-                                    opts.bloom_filter_columns.end(), c.dotted_path,
-                                    [](const std::string& k) -> const std::string& { return k; }) !=
-                       nullptr;
+    const bool bloom =
+        MostSpecific(opts.bloom_filter_columns.begin(), opts.bloom_filter_columns.end(),
+                     c.dotted_path,
+                     [](const std::string& k) -> const std::string& { return k; }) != nullptr;
     const bool keep_dictionary = requested.has_value() && *enc == Encoding::kRleDictionary;
     auto cw = ColumnWriter::Make(c, opts, *enc, bloom, keep_dictionary, w->pool_.get());
     if (!cw.ok()) return w->Fail(cw.status().WithContext(w->file_->name()));
@@ -174,7 +175,8 @@ int64_t FileWriter::buffered_bytes() const {
 
 Status FileWriter::Write(const RecordBatch& batch) {
   if (!status_.ok()) return status_;
-  if (closed_) return Status::InvalidArgument("parquet writer {}: write after close", file_->name());
+  if (closed_)
+    return Status::InvalidArgument("parquet writer {}: write after close", file_->name());
   if (batch.columns.size() != schema_->fields.size()) {
     return Fail(Status::InvalidArgument("parquet writer {}: batch has {} columns, schema {}",
                                         file_->name(), batch.columns.size(),
@@ -212,9 +214,8 @@ Status FileWriter::Write(const RecordBatch& batch) {
     // Rows that should still fit under row_group_bytes, at the row group's observed ratio
     // of encoded to in-memory bytes (1 before anything is encoded).
     const int64_t buffered = buffered_bytes();
-    const double ratio = row_group_input_bytes_ > 0
-                             ? std::clamp(buffered / row_group_input_bytes_, 0.01, 1.0)
-                             : 1.0;
+    const double ratio =
+        row_group_input_bytes_ > 0 ? std::clamp(buffered / row_group_input_bytes_, 0.01, 1.0) : 1.0;
     const double room = static_cast<double>(options_.row_group_bytes - buffered);
     const int64_t fit = static_cast<int64_t>(std::ceil(room / (input_per_row * ratio)));
     take = std::clamp<int64_t>(fit, 1, std::max<int64_t>(take, 1));
@@ -256,7 +257,8 @@ Status FileWriter::WriteSlice(const RecordBatch& batch, int64_t begin, int64_t e
 
 Status FileWriter::FlushRowGroup() {
   if (!status_.ok()) return status_;
-  if (closed_) return Status::InvalidArgument("parquet writer {}: flush after close", file_->name());
+  if (closed_)
+    return Status::InvalidArgument("parquet writer {}: flush after close", file_->name());
   return Fail(DoFlushRowGroup());
 }
 
@@ -296,7 +298,9 @@ Status FileWriter::DoFlushRowGroup() {
   page_indexes_.push_back(std::move(indexes));
   rg.total_byte_size = uncompressed;
   rg.total_compressed_size = compressed;
-  rg.file_offset = rg.columns.empty() ? 0 : rg.columns[0].file_offset;
+  // The row group's first page: the first chunk's dictionary page or first data page.
+  const ColumnMetaData& first = *rg.columns[0].meta_data;
+  rg.file_offset = first.dictionary_page_offset.value_or(first.data_page_offset);
   if (metadata_.row_groups.size() < static_cast<size_t>(std::numeric_limits<int16_t>::max())) {
     rg.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
   }

@@ -105,7 +105,7 @@ class FileWriter {
   std::unique_ptr<WriterPool> pool_;  // when options_.threads != 1; outlives columns_
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   std::vector<LevelScratch> scratch_;  // per leaf
-  std::vector<int> leaf_field_;  // leaf -> top-level field
+  std::vector<int> leaf_field_;        // leaf -> top-level field
 
   FileMetaData metadata_;
   // Page indexes of the written row groups: [row group][column].

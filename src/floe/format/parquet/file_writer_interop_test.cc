@@ -81,7 +81,8 @@ class Interop : public ::testing::Test {
   void AddCase(const Dataset& d, const std::string& expected, const std::string& label,
                const WriterOptions& opts) {
     const std::string file = d.name + "-" + label + ".parquet";
-    auto out = io::NewLocalWritableFile((dir_ / file).string(), io::LocalWriteOptions{.sync = false});
+    auto out =
+        io::NewLocalWritableFile((dir_ / file).string(), io::LocalWriteOptions{.sync = false});
     ASSERT_TRUE(out.ok()) << out.status().ToString();
     auto w = FileWriter::Open(std::move(out).value(), d.schema, opts);
     ASSERT_TRUE(w.ok()) << label << ": " << w.status().ToString();
@@ -202,9 +203,9 @@ Dataset AllTypes() {
 }
 
 Dataset Nested() {
-  auto person = types::Struct({Field{"nick", types::String(), true},
-                               Field{"age", types::Int16(), true},
-                               Field{"emails", types::List(types::String(), true), true}});
+  auto person =
+      types::Struct({Field{"nick", types::String(), true}, Field{"age", types::Int16(), true},
+                     Field{"emails", types::List(types::String(), true), true}});
   std::vector<Field> fields = {
       Field{"id", types::Int64(), false},
       Field{"tags", types::List(types::String(), true), true},
@@ -212,13 +213,13 @@ Dataset Nested() {
       Field{"people", types::List(Field{"element", person, false}), true},
       Field{"attrs", types::Map(types::String(), types::Int64(), true), true},
       Field{"meta",
-            types::Struct({Field{"a", types::Int32(), true},
-                           Field{"b",
-                                 types::Struct({Field{"c", types::String(), true},
-                                                Field{"d", types::List(types::Float64(), true),
-                                                      true}}),
-                                 true},
-                           Field{"e", types::Map(types::Int32(), types::String(), true), true}}),
+            types::Struct(
+                {Field{"a", types::Int32(), true},
+                 Field{"b",
+                       types::Struct({Field{"c", types::String(), true},
+                                      Field{"d", types::List(types::Float64(), true), true}}),
+                       true},
+                 Field{"e", types::Map(types::Int32(), types::String(), true), true}}),
             true},
       Field{"mlist", types::Map(types::String(), types::List(types::Int32(), true), false), true},
       Field{"req", types::Struct({Field{"x", types::Int32(), false}}), false},
@@ -235,7 +236,8 @@ Dataset Nested() {
   d.batches.push_back(bb.Finish());
   int64_t with_tags = 0;
   const Column& tags = *d.batches[0].columns[1];
-  for (int64_t r = 0; r < 3000; ++r) with_tags += !tags.IsNull(r) && tags.ListEnd(r) > tags.ListBegin(r);
+  for (int64_t r = 0; r < 3000; ++r)
+    with_tags += !tags.IsNull(r) && tags.ListEnd(r) > tags.ListBegin(r);
   d.queries.push_back({"SELECT count(*) FROM {file} WHERE len(tags) > 0", with_tags});
   d.queries.push_back({"SELECT count(*) FROM {file} WHERE id BETWEEN 100 AND 1999", 1900});
   return d;
@@ -254,6 +256,8 @@ Dataset Sorted() {
       Field{"long_s", types::String(), true},
       Field{"ts", types::Timestamp(floe::TimeUnit::kMicro, true), false},
       Field{"f", types::Float64(), true},
+      Field{"constant", types::String(), false},  // a one-entry dictionary (bit width 0)
+      Field{"nothing", types::Int64(), true},     // all null
   };
   Dataset d{"sorted", std::make_shared<Schema>(std::move(fields)), {}, {}};
   const int64_t n = 60000;
@@ -285,6 +289,8 @@ Dataset Sorted() {
     } else {
       bb.column(8).AppendDouble(static_cast<double>(i % 1000) - 500.5);
     }
+    bb.column(9).AppendBytes("always the same");
+    bb.column(10).AppendNull();
   }
   RecordBatch all = bb.Finish();
   d.batches.push_back(std::move(all));
@@ -300,21 +306,28 @@ Dataset Sorted() {
       {"SELECT count(*) FROM {file} WHERE key = 'key-0042137x'", 0},
       {"SELECT count(*) FROM {file} WHERE key >= 'key-0050000'", 10000},
       {"SELECT count(*) FROM {file} WHERE neg < -29000", 1000},
-      {"SELECT count(*) FROM {file} WHERE u32 > 3900000000",
-       count([](int64_t i) { return 3000000000u + static_cast<uint32_t>(i) * 16000u > 3900000000u; })},
+      {"SELECT count(*) FROM {file} WHERE u32 > 3900000000", count([](int64_t i) {
+         return 3000000000u + static_cast<uint32_t>(i) * 16000u > 3900000000u;
+       })},
       {"SELECT count(*) FROM {file} WHERE u64 >= 9223372036854775808 + 59000", 1000},
-      {"SELECT count(*) FROM {file} WHERE dec > 40000000000.00",
-       count([](int64_t i) { return static_cast<__int128>(i) * 1000000000000LL - 17 > static_cast<__int128>(4000000000000LL); })},
+      {"SELECT count(*) FROM {file} WHERE dec > 40000000000.00", count([](int64_t i) {
+         return static_cast<__int128>(i) * 1000000000000LL - 17 >
+                static_cast<__int128>(4000000000000LL);
+       })},
       {"SELECT count(*) FROM {file} WHERE dec < 0", 1},
       {"SELECT count(*) FROM {file} WHERE long_s = '" + longs[12345] + "'", 1},
       {"SELECT count(*) FROM {file} WHERE long_s >= '" + pad + "x'",
        count([&](int64_t i) { return i % 10 != 0 && longs[i] >= pad + "x"; })},
-      {"SELECT count(*) FROM {file} WHERE ts >= '2023-11-14 22:13:20+00'::TIMESTAMPTZ + INTERVAL 50000 SECOND",
+      {"SELECT count(*) FROM {file} WHERE ts >= '2023-11-14 22:13:20+00'::TIMESTAMPTZ + INTERVAL "
+       "50000 SECOND",
        10000},
-      {"SELECT count(*) FROM {file} WHERE f > 498", count([](int64_t i) {
-         return i % 3 != 0 && static_cast<double>(i % 1000) - 500.5 > 498;
-       })},
+      {"SELECT count(*) FROM {file} WHERE f > 498",
+       count([](int64_t i) { return i % 3 != 0 && static_cast<double>(i % 1000) - 500.5 > 498; })},
       {"SELECT count(*) FROM {file} WHERE long_s IS NULL", 6000},
+      {"SELECT count(*) FROM {file} WHERE constant = 'always the same'", n},
+      {"SELECT count(*) FROM {file} WHERE constant > 'always'", n},
+      {"SELECT count(*) FROM {file} WHERE nothing IS NULL", n},
+      {"SELECT count(*) FROM {file} WHERE nothing = 5", 0},
   };
   return d;
 }
@@ -410,6 +423,14 @@ TEST_F(Interop, DuckDBReadsWhatFloeWrites) {
     AddCase(sorted, sorted_expected, "bysize", o);
   }
 
+  {
+    WriterOptions o;
+    o.fallback_encodings = FallbackEncodings::kDelta;
+    o.row_group_rows = 10000;
+    o.page_rows = 1000;
+    AddCase(sorted, sorted_expected, "delta-fallback", o);
+  }
+
   const Dataset fallback = Fallback();
   const std::string fallback_expected = WriteExpected(fallback);
   for (int version : {1, 2}) {
@@ -419,6 +440,8 @@ TEST_F(Interop, DuckDBReadsWhatFloeWrites) {
     o.page_rows = 1000;
     o.column_encodings = {{"s", Encoding::kRleDictionary}};
     AddCase(fallback, fallback_expected, "v" + std::to_string(version), o);
+    o.fallback_encodings = FallbackEncodings::kDelta;
+    AddCase(fallback, fallback_expected, "delta-v" + std::to_string(version), o);
   }
 
   const Dataset empty = Empty();

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -194,8 +195,8 @@ TEST(FileWriter, PagesCarryValidCrcsAndSizes) {
         const auto* body = reinterpret_cast<const uint8_t*>(file.data()) + p.body_offset;
         EXPECT_TRUE(PageCrcMatches(*p.header.crc,
                                    std::span<const uint8_t>(body, p.header.compressed_page_size)));
-        uncompressed += static_cast<int64_t>(p.body_offset - p.offset) +
-                        p.header.uncompressed_page_size;
+        uncompressed +=
+            static_cast<int64_t>(p.body_offset - p.offset) + p.header.uncompressed_page_size;
         if (p.header.type == PageType::kDictionaryPage) {
           EXPECT_EQ(p.offset, static_cast<size_t>(*c.meta_data->dictionary_page_offset));
           continue;
@@ -290,6 +291,38 @@ TEST(FileWriter, DictionaryThatDoesNotPayOffIsDroppedUnlessAskedFor) {
   EXPECT_TRUE(md.row_groups[0].columns[1].meta_data->dictionary_page_offset.has_value());
 }
 
+TEST(FileWriter, DeltaFallbackEncodings) {
+  WriterOptions opts;
+  opts.fallback_encodings = FallbackEncodings::kDelta;
+  opts.page_rows = 1000;
+  // Unique ids and names: both dictionaries are dropped on the first page.
+  std::string file = WriteFile(FlatSchema(), {FlatBatch(0, 5000, 1 << 30)}, opts);
+  FileMetaData md = ReadFooter(file);
+  auto encodings_of = [&](int c) {
+    std::set<Encoding> e;
+    for (const PageEncodingStats& s : *md.row_groups[0].columns[c].meta_data->encoding_stats) {
+      e.insert(s.encoding);
+    }
+    return e;
+  };
+  EXPECT_EQ(encodings_of(0), std::set<Encoding>{Encoding::kDeltaBinaryPacked});
+  EXPECT_EQ(encodings_of(1), std::set<Encoding>{Encoding::kDeltaByteArray});
+  EXPECT_EQ(encodings_of(2), std::set<Encoding>{Encoding::kPlain});  // doubles stay PLAIN
+  auto batches = ReadAll(file);
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  for (int64_t i = 0; i < 5000; ++i) {
+    ASSERT_EQ((*batches)[0].columns[0]->Value<int64_t>(i), i);
+    if (i % 7 != 3) {
+      ASSERT_EQ((*batches)[0].columns[1]->StringAt(i), "name-" + std::to_string(i));
+    }
+  }
+  // Without dictionaries at all.
+  opts.dictionary = false;
+  file = WriteFile(FlatSchema(), {FlatBatch(0, 100, 3)}, opts);
+  md = ReadFooter(file);
+  EXPECT_EQ(encodings_of(1), std::set<Encoding>{Encoding::kDeltaByteArray});
+}
+
 TEST(FileWriter, PagesSplitByBytesAtRowBoundaries) {
   // Rows of 1..3 strings of 1000 bytes; pages of ~4 KB hold whole rows only.
   auto schema = std::make_shared<Schema>(
@@ -328,8 +361,8 @@ TEST(FileWriter, PagesSplitByBytesAtRowBoundaries) {
   auto f = std::make_shared<io::BufferFile>(file);
   auto raw = f->ReadAt(*chunk.offset_index_offset, *chunk.offset_index_length);
   ASSERT_TRUE(raw.ok());
-  auto oi = DecodeOffsetIndex(std::span<const uint8_t>(
-      reinterpret_cast<const uint8_t*>(raw->data()), raw->size()));
+  auto oi = DecodeOffsetIndex(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw->data()), raw->size()));
   ASSERT_TRUE(oi.ok());
   ASSERT_EQ(oi->page_locations.size(), pages.size());
   int64_t first_row = 0;
@@ -379,9 +412,8 @@ TEST(FileWriter, RowGroupsByRowsAndBytes) {
   WriterOptions opts;
   opts.row_group_rows = 300;
   std::shared_ptr<const FileMetaData> md;
-  std::string file =
-      WriteFile(FlatSchema(), {FlatBatch(0, 500), FlatBatch(500, 500), FlatBatch(1000, 100)}, opts,
-                &md);
+  std::string file = WriteFile(
+      FlatSchema(), {FlatBatch(0, 500), FlatBatch(500, 500), FlatBatch(1000, 100)}, opts, &md);
   std::vector<int64_t> rows;
   for (const RowGroup& rg : md->row_groups) rows.push_back(rg.num_rows);
   EXPECT_EQ(rows, (std::vector<int64_t>{300, 300, 300, 200}));
@@ -445,8 +477,8 @@ TEST(FileWriter, BloomFilterFindsEveryValue) {
   EXPECT_FALSE(md->row_groups[0].columns[2].meta_data->bloom_filter_offset.has_value());
   const auto* p = reinterpret_cast<const uint8_t*>(file.data()) + *name.bloom_filter_offset;
   size_t consumed = 0;
-  auto header = DecodeBloomFilterHeader(std::span<const uint8_t>(p, *name.bloom_filter_length),
-                                        &consumed);
+  auto header =
+      DecodeBloomFilterHeader(std::span<const uint8_t>(p, *name.bloom_filter_length), &consumed);
   ASSERT_TRUE(header.ok());
   EXPECT_EQ(consumed + header->num_bytes, static_cast<size_t>(*name.bloom_filter_length));
   // ~500 distinct values at 1%: the spec's formula gives ~600 bytes, a power of two.
@@ -471,7 +503,8 @@ TEST(FileWriter, ThreadsDoNotChangeTheOutput) {
   auto schema = std::make_shared<Schema>(std::vector<Field>{
       Field{"id", types::Int64(), false},
       Field{"tags", types::List(types::String(), true), true},
-      Field{"s", types::Struct({Field{"a", types::Float64(), true}, Field{"b", types::String(), true}}),
+      Field{"s",
+            types::Struct({Field{"a", types::Float64(), true}, Field{"b", types::String(), true}}),
             true},
   });
   std::mt19937_64 rng(11);
@@ -481,7 +514,8 @@ TEST(FileWriter, ThreadsDoNotChangeTheOutput) {
     for (int i = 0; i < 3000; ++i) {
       bb.column(0).AppendInt(static_cast<int64_t>(rng()));
       const int n = static_cast<int>(rng() % 4);
-      for (int k = 0; k < n; ++k) bb.column(1).child(0).AppendBytes("t" + std::to_string(rng() % 50));
+      for (int k = 0; k < n; ++k)
+        bb.column(1).child(0).AppendBytes("t" + std::to_string(rng() % 50));
       bb.column(1).CloseList();
       bb.column(2).child(0).AppendDouble(static_cast<double>(rng() % 1000));
       bb.column(2).child(1).AppendBytes(std::string(rng() % 100, 'x'));
@@ -522,8 +556,8 @@ TEST(FileWriter, RejectsBadOptionsAndBatches) {
   o = {};
   o.page_bytes = 0;
   EXPECT_EQ(open(o).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_FALSE(FileWriter::Open(std::make_unique<io::BufferSink>(),
-                                std::make_shared<Schema>(), WriterOptions{})
+  EXPECT_FALSE(FileWriter::Open(std::make_unique<io::BufferSink>(), std::make_shared<Schema>(),
+                                WriterOptions{})
                    .ok());
 
   // A null in a required column: the error is sticky and the output is aborted.

@@ -39,8 +39,8 @@ Status LevelBuilder::RequiredNull(const Path& path, size_t depth) const {
       col.dotted_path, path.steps[depth].node->name);
 }
 
-Status LevelBuilder::Shred(int leaf, const Column& field_column, int64_t row_begin,
-                           int64_t row_end, LevelScratch* scratch, ShreddedLeaf* out) const {
+Status LevelBuilder::Shred(int leaf, const Column& field_column, int64_t row_begin, int64_t row_end,
+                           LevelScratch* scratch, ShreddedLeaf* out) const {
   if (leaf < 0 || static_cast<size_t>(leaf) >= paths_.size() || paths_[leaf].steps.empty()) {
     return Status::Internal("level builder: no leaf {}", leaf);
   }
@@ -137,8 +137,7 @@ Status LevelBuilder::ShredFlat(const Path& path, const Column& top, int64_t begi
   int64_t present = 0;
   for (int64_t i = 0; i < n; ++i) present += def[i] == max_def;
   out->num_values = present;
-  out->value_map =
-      present == n ? ShreddedLeaf::ValueMap::kAll : ShreddedLeaf::ValueMap::kLevels;
+  out->value_map = present == n ? ShreddedLeaf::ValueMap::kAll : ShreddedLeaf::ValueMap::kLevels;
   return Status::OK();
 }
 
@@ -250,7 +249,8 @@ Status LevelBuilder::ShredRange(const Nested& n, size_t depth, const Column& col
       }
       return Status::OK();
     }
-    default: break;
+    default:
+      break;
   }
   return Status::NotSupported("column '{}': cannot write a {} node", node.name,
                               node.type ? node.type->ToString() : "variant");

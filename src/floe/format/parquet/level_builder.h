@@ -19,8 +19,10 @@
 // A required (non-nullable) node whose column marks a reachable value null is an
 // InvalidArgument error naming the column: Parquet cannot represent it.
 //
-// Not thread-safe; one LevelBuilder per writer. The ShreddedLeaf points into the shredded
-// columns and the builder's buffers: valid until the next Shred call.
+// Thread-safety: Shred with a caller-provided LevelScratch only reads the builder, so
+// threads may shred different leaves at once, each with its own scratch; the overloads
+// using the builder's own scratch are not thread-safe. A ShreddedLeaf points into the
+// shredded columns and the scratch: valid until the scratch is used again.
 #pragma once
 
 #include <cstdint>
@@ -42,11 +44,11 @@ struct ShreddedLeaf {
   };
 
   const ColumnDescriptor* column = nullptr;
-  const Column* values = nullptr;  // the leaf column (rows of the leaf's type)
-  int64_t num_rows = 0;            // top-level rows shredded
-  int64_t row_offset = 0;          // kAll/kLevels: slot i is leaf row row_offset + i
-  int64_t num_levels = 0;          // slots
-  int64_t num_values = 0;          // present values (slots with def == max_def_level)
+  const Column* values = nullptr;       // the leaf column (rows of the leaf's type)
+  int64_t num_rows = 0;                 // top-level rows shredded
+  int64_t row_offset = 0;               // kAll/kLevels: slot i is leaf row row_offset + i
+  int64_t num_levels = 0;               // slots
+  int64_t num_values = 0;               // present values (slots with def == max_def_level)
   const int16_t* def_levels = nullptr;  // num_levels entries; null when max_def_level == 0
   const int16_t* rep_levels = nullptr;  // num_levels entries; null when max_rep_level == 0
   ValueMap value_map = ValueMap::kAll;
@@ -102,8 +104,8 @@ class LevelBuilder {
   };
 
   void BuildPaths(const SchemaNode& node, int field, int child, std::vector<Step>* stack);
-  Status ShredFlat(const Path& path, const Column& top, int64_t begin, int64_t end,
-                   LevelScratch* s, ShreddedLeaf* out) const;
+  Status ShredFlat(const Path& path, const Column& top, int64_t begin, int64_t end, LevelScratch* s,
+                   ShreddedLeaf* out) const;
   Status ShredNested(const Path& path, const Column& top, int64_t begin, int64_t end,
                      LevelScratch* s, ShreddedLeaf* out) const;
   Status ShredRange(const Nested& n, size_t depth, const Column& col, int64_t begin, int64_t end,

@@ -38,8 +38,12 @@ Levels ShredLeaf(const SchemaDescriptor& desc, const RecordBatch& batch, int lea
     if (l.def[i] != c.max_def_level) continue;
     switch (out.value_map) {
       case ShreddedLeaf::ValueMap::kAll:
-      case ShreddedLeaf::ValueMap::kLevels: l.rows.push_back(out.row_offset + i); break;
-      case ShreddedLeaf::ValueMap::kIndices: l.rows.push_back(out.indices[k]); break;
+      case ShreddedLeaf::ValueMap::kLevels:
+        l.rows.push_back(out.row_offset + i);
+        break;
+      case ShreddedLeaf::ValueMap::kIndices:
+        l.rows.push_back(out.indices[k]);
+        break;
     }
     ++k;
   }
@@ -70,11 +74,11 @@ class DremelDocument : public ::testing::Test {
  protected:
   void SetUp() override {
     auto ints = types::List(Field{"element", types::Int64(), false});
-    auto language = types::Struct({Field{"Code", types::String(), false},
-                                   Field{"Country", types::String(), true}});
-    auto name = types::Struct({Field{"Language", types::List(Field{"element", language, false}),
-                                     false},
-                               Field{"Url", types::String(), true}});
+    auto language = types::Struct(
+        {Field{"Code", types::String(), false}, Field{"Country", types::String(), true}});
+    auto name =
+        types::Struct({Field{"Language", types::List(Field{"element", language, false}), false},
+                       Field{"Url", types::String(), true}});
     schema_ = std::make_shared<Schema>(std::vector<Field>{
         Field{"DocId", types::Int64(), false},
         Field{"Links",
@@ -272,8 +276,8 @@ TEST(LevelBuilder, NestedLists) {
 //                                                      optional int32 value; } }
 // rows: {a: 1, b: null}, null, {}, {c: 3}
 TEST(LevelBuilder, Map) {
-  auto schema = std::make_shared<Schema>(std::vector<Field>{
-      Field{"m", types::Map(types::String(), types::Int32(), true), true}});
+  auto schema = std::make_shared<Schema>(
+      std::vector<Field>{Field{"m", types::Map(types::String(), types::Int32(), true), true}});
   auto desc = SchemaDescriptor::FromSchema(*schema);
   ASSERT_TRUE(desc.ok());
   BatchBuilder bb(schema);
@@ -304,10 +308,9 @@ TEST(LevelBuilder, Map) {
 // Flat: optional struct s { optional int32 x; required int32 y }.
 // rows: {x: 1, y: 2}, null, {x: null, y: 3}
 TEST(LevelBuilder, FlatOptionalStruct) {
-  auto schema = std::make_shared<Schema>(std::vector<Field>{
-      Field{"s",
-            types::Struct({Field{"x", types::Int32(), true}, Field{"y", types::Int32(), false}}),
-            true}});
+  auto schema = std::make_shared<Schema>(std::vector<Field>{Field{
+      "s", types::Struct({Field{"x", types::Int32(), true}, Field{"y", types::Int32(), false}}),
+      true}});
   auto desc = SchemaDescriptor::FromSchema(*schema);
   ASSERT_TRUE(desc.ok());
   BatchBuilder bb(schema);

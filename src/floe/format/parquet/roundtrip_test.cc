@@ -87,7 +87,8 @@ std::vector<Variant> Variants() {
        false},
       {"delta_byte_array",
        [](Type t) -> std::optional<Encoding> {
-         if (t == Type::kByteArray || t == Type::kFixedLenByteArray) return Encoding::kDeltaByteArray;
+         if (t == Type::kByteArray || t == Type::kFixedLenByteArray)
+           return Encoding::kDeltaByteArray;
          return std::nullopt;
        },
        false},
@@ -144,6 +145,7 @@ TEST(RoundTrip, RandomSchemasEveryEncodingCodecAndPageVersion) {
         o.dictionary_page_bytes = gen.Range(64, 2048);
         o.max_statistics_bytes = static_cast<int>(gen.Range(1, 16));
         o.threads = static_cast<int>(gen.Range(1, 3));
+        if (gen.Chance(0.5)) o.fallback_encodings = FallbackEncodings::kDelta;
         for (const ColumnDescriptor& c : (*desc)->columns()) {
           if (auto e = v.pick(c.physical_type)) o.column_encodings[c.dotted_path] = *e;
           if (c.physical_type != Type::kBoolean && gen.Chance(0.2)) {
@@ -151,9 +153,8 @@ TEST(RoundTrip, RandomSchemasEveryEncodingCodecAndPageVersion) {
           }
         }
         const std::string label = "seed " + std::to_string(seed) + " " + v.name + " v" +
-                                   std::to_string(version) + " " +
-                                   std::string(CodecName(codec)) + " schema " +
-                                   schema->ToString();
+                                  std::to_string(version) + " " + std::string(CodecName(codec)) +
+                                  " schema " + schema->ToString();
         auto sink = std::make_unique<io::BufferSink>();
         io::BufferSink* raw = sink.get();
         auto w = FileWriter::Open(std::move(sink), schema, o);

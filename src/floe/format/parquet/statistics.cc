@@ -160,11 +160,13 @@ StatsOrder StatsOrderOf(Type physical, const SchemaElement& e) {
       case LogicalType::Kind::kGeography:
       case LogicalType::Kind::kUnknown:
         return StatsOrder::kNone;
-      default: break;
+      default:
+        break;
     }
   }
   switch (physical) {
-    case Type::kBoolean: return StatsOrder::kBoolean;
+    case Type::kBoolean:
+      return StatsOrder::kBoolean;
     case Type::kInt32: {
       if (HasLogical(e, LogicalType::Kind::kInteger) && !e.logical_type->integer.is_signed) {
         return StatsOrder::kUInt32;
@@ -182,9 +184,12 @@ StatsOrder StatsOrderOf(Type physical, const SchemaElement& e) {
       if (HasConverted(e, ConvertedType::kUint64)) return StatsOrder::kUInt64;
       return StatsOrder::kInt64;
     }
-    case Type::kInt96: return StatsOrder::kNone;
-    case Type::kFloat: return StatsOrder::kFloat;
-    case Type::kDouble: return StatsOrder::kDouble;
+    case Type::kInt96:
+      return StatsOrder::kNone;
+    case Type::kFloat:
+      return StatsOrder::kFloat;
+    case Type::kDouble:
+      return StatsOrder::kDouble;
     case Type::kByteArray:
       return IsDecimal(e) ? StatsOrder::kSignedBytes : StatsOrder::kBytes;
     case Type::kFixedLenByteArray:
@@ -226,10 +231,12 @@ int CompareEncoded(StatsOrder order, std::string_view a, std::string_view b) {
     case StatsOrder::kFloat16:
       if (sized(2)) return Compare3(HalfKey(Load<uint16_t>(a)), HalfKey(Load<uint16_t>(b)));
       break;
-    case StatsOrder::kSignedBytes: return CompareSignedBytes(pa, a.size(), pb, b.size());
+    case StatsOrder::kSignedBytes:
+      return CompareSignedBytes(pa, a.size(), pb, b.size());
     case StatsOrder::kBoolean:
     case StatsOrder::kBytes:
-    case StatsOrder::kNone: break;
+    case StatsOrder::kNone:
+      break;
   }
   return CompareUnsignedBytes(pa, a.size(), pb, b.size());
 }
@@ -247,20 +254,28 @@ Result<StatValue> DecodeStatValue(const ColumnDescriptor& column, std::string_vi
   if (IsDecimal(e)) {
     v.kind = StatValue::Kind::kDecimal;
     switch (column.physical_type) {
-      case Type::kInt32: FLOE_RETURN_IF_ERROR(need(4)); v.decimal = Load<int32_t>(s); return v;
-      case Type::kInt64: FLOE_RETURN_IF_ERROR(need(8)); v.decimal = Load<int64_t>(s); return v;
+      case Type::kInt32:
+        FLOE_RETURN_IF_ERROR(need(4));
+        v.decimal = Load<int32_t>(s);
+        return v;
+      case Type::kInt64:
+        FLOE_RETURN_IF_ERROR(need(8));
+        v.decimal = Load<int64_t>(s);
+        return v;
       case Type::kByteArray:
       case Type::kFixedLenByteArray: {
         if (s.empty() || s.size() > 16) {
           return Status::Corruption("column '{}': decimal statistics value of {} bytes",
                                     column.dotted_path, s.size());
         }
-        unsigned __int128 u = (static_cast<uint8_t>(s[0]) & 0x80) ? ~static_cast<unsigned __int128>(0) : 0;
+        unsigned __int128 u =
+            (static_cast<uint8_t>(s[0]) & 0x80) ? ~static_cast<unsigned __int128>(0) : 0;
         for (char c : s) u = (u << 8) | static_cast<uint8_t>(c);
         v.decimal = static_cast<__int128>(u);
         return v;
       }
-      default: break;
+      default:
+        break;
     }
   }
   switch (column.physical_type) {
@@ -546,7 +561,8 @@ Statistics ColumnStatistics::ToThrift(size_t max_bytes) const {
       s.min = lo;
       s.max = *hi;
       break;
-    default: break;
+    default:
+      break;
   }
   s.min_value = std::move(lo);
   if (hi) s.max_value = std::move(*hi);

@@ -31,8 +31,8 @@ T Dec(const std::string& s) {
 std::vector<ByteArray> Views(const std::vector<std::string>& v) {
   std::vector<ByteArray> out;
   for (const std::string& s : v) {
-    out.push_back(ByteArray{reinterpret_cast<const uint8_t*>(s.data()),
-                            static_cast<uint32_t>(s.size())});
+    out.push_back(
+        ByteArray{reinterpret_cast<const uint8_t*>(s.data()), static_cast<uint32_t>(s.size())});
   }
   return out;
 }
@@ -238,12 +238,24 @@ TEST(Truncate, Utf8Bounds) {
   EXPECT_EQ(TruncateMax(s, 2, true), "b");
   EXPECT_EQ(TruncateMax(s, 3, true), "a\xC3\xAA");  // é -> ê
   // U+007F increments to U+0080 (two bytes), still valid UTF-8.
-  EXPECT_EQ(TruncateMax("a\x7F" "bc", 2, true), "a\xC2\x80");
+  EXPECT_EQ(TruncateMax("a\x7F"
+                        "bc",
+                        2, true),
+            "a\xC2\x80");
   // U+10FFFF cannot be incremented: the previous character is.
-  EXPECT_EQ(TruncateMax("a\xF4\x8F\xBF\xBF" "bc", 5, true), "b");
-  EXPECT_EQ(TruncateMax("\xF4\x8F\xBF\xBF" "bc", 4, true), std::nullopt);
+  EXPECT_EQ(TruncateMax("a\xF4\x8F\xBF\xBF"
+                        "bc",
+                        5, true),
+            "b");
+  EXPECT_EQ(TruncateMax("\xF4\x8F\xBF\xBF"
+                        "bc",
+                        4, true),
+            std::nullopt);
   // U+D7FF increments past the surrogates to U+E000.
-  EXPECT_EQ(TruncateMax("\xED\x9F\xBF" "z", 3, true), "\xEE\x80\x80");
+  EXPECT_EQ(TruncateMax("\xED\x9F\xBF"
+                        "z",
+                        3, true),
+            "\xEE\x80\x80");
 }
 
 TEST(DecodeStatValue, TypedValues) {

@@ -23,7 +23,7 @@ struct GenOptions {
   double null_probability = 0.1;  // for nullable fields
   int max_list_length = 4;
   int max_string_length = 40;
-  bool special_floats = false;  // NaN, +-inf, -0.0 (not for the JSON oracle)
+  bool special_floats = false;           // NaN, +-inf, -0.0 (not for the JSON oracle)
   double long_string_probability = 0.0;  // strings of 100..300 bytes
 };
 
@@ -40,8 +40,9 @@ class DataGen {
   bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
 
   std::string RandomString(int max_len) {
-    static const char* kPieces[] = {"a", "b", "c", "x", "Y", "z", "0", "9", " ", "-", "é",
-                                    "日本", "\xF0\x9F\xA6\x86", "ß", "_", "q"};
+    static const char* kPieces[] = {
+        "a", "b", "c", "x", "Y", "z", "0", "9", " ", "-", "é", "日本", "\xF0\x9F\xA6\x86",
+        "ß", "_", "q"};
     const int n = static_cast<int>(Range(0, max_len));
     std::string s;
     for (int i = 0; i < n; ++i) s += kPieces[Range(0, 15)];
@@ -60,15 +61,33 @@ class DataGen {
       return;
     }
     switch (t.id) {
-      case TypeId::kBool: b.AppendBool(rng_() & 1); break;
-      case TypeId::kInt8: b.AppendInt(static_cast<int8_t>(rng_())); break;
-      case TypeId::kInt16: b.AppendInt(static_cast<int16_t>(rng_())); break;
-      case TypeId::kInt32: b.AppendInt(static_cast<int32_t>(rng_())); break;
-      case TypeId::kInt64: b.AppendInt(static_cast<int64_t>(rng_())); break;
-      case TypeId::kUInt8: b.AppendUInt(static_cast<uint8_t>(rng_())); break;
-      case TypeId::kUInt16: b.AppendUInt(static_cast<uint16_t>(rng_())); break;
-      case TypeId::kUInt32: b.AppendUInt(static_cast<uint32_t>(rng_())); break;
-      case TypeId::kUInt64: b.AppendUInt(rng_()); break;
+      case TypeId::kBool:
+        b.AppendBool(rng_() & 1);
+        break;
+      case TypeId::kInt8:
+        b.AppendInt(static_cast<int8_t>(rng_()));
+        break;
+      case TypeId::kInt16:
+        b.AppendInt(static_cast<int16_t>(rng_()));
+        break;
+      case TypeId::kInt32:
+        b.AppendInt(static_cast<int32_t>(rng_()));
+        break;
+      case TypeId::kInt64:
+        b.AppendInt(static_cast<int64_t>(rng_()));
+        break;
+      case TypeId::kUInt8:
+        b.AppendUInt(static_cast<uint8_t>(rng_()));
+        break;
+      case TypeId::kUInt16:
+        b.AppendUInt(static_cast<uint16_t>(rng_()));
+        break;
+      case TypeId::kUInt32:
+        b.AppendUInt(static_cast<uint32_t>(rng_()));
+        break;
+      case TypeId::kUInt64:
+        b.AppendUInt(rng_());
+        break;
       case TypeId::kFloat16: {
         uint16_t h;
         do {
@@ -103,8 +122,12 @@ class DataGen {
         b.AppendDecimal(v);
         break;
       }
-      case TypeId::kDate: b.AppendInt(Range(-25567, 84000)); break;  // 1900 .. 2199
-      case TypeId::kTime: b.AppendInt(Range(0, 86400 * UnitsPerSecond(t.unit) - 1)); break;
+      case TypeId::kDate:
+        b.AppendInt(Range(-25567, 84000));
+        break;  // 1900 .. 2199
+      case TypeId::kTime:
+        b.AppendInt(Range(0, 86400 * UnitsPerSecond(t.unit) - 1));
+        break;
       case TypeId::kTimestamp: {
         const int64_t s = Range(-2208988800LL, 7258118399LL);
         const int64_t per = UnitsPerSecond(t.unit);
@@ -133,10 +156,16 @@ class DataGen {
         b.AppendBytes(kValues[Range(0, 3)]);
         break;
       }
-      case TypeId::kJson: b.AppendBytes("{\"k\":" + std::to_string(Range(0, 999)) + "}"); break;
-      case TypeId::kBinary: b.AppendBytes(RandomBytes(static_cast<int>(Range(0, 20)))); break;
+      case TypeId::kJson:
+        b.AppendBytes("{\"k\":" + std::to_string(Range(0, 999)) + "}");
+        break;
+      case TypeId::kBinary:
+        b.AppendBytes(RandomBytes(static_cast<int>(Range(0, 20))));
+        break;
       case TypeId::kFixedBinary:
-      case TypeId::kUuid: b.AppendBytes(RandomBytes(t.FixedWidth())); break;
+      case TypeId::kUuid:
+        b.AppendBytes(RandomBytes(t.FixedWidth()));
+        break;
       case TypeId::kList: {
         const Field& e = t.children[0];
         const int n = static_cast<int>(Range(0, depth > 2 ? 1 : opts_.max_list_length));
@@ -151,8 +180,8 @@ class DataGen {
         std::set<std::string> seen;
         for (int i = 0; i < n; ++i) {
           // Unique keys: strings or integers.
-          std::string key = k.type->id == TypeId::kString ? RandomString(6)
-                                                          : std::to_string(Range(-50, 50));
+          std::string key =
+              k.type->id == TypeId::kString ? RandomString(6) : std::to_string(Range(-50, 50));
           if (!seen.insert(key).second) continue;
           if (k.type->id == TypeId::kString) {
             b.child(0).AppendBytes(key);
@@ -191,32 +220,56 @@ class DataGen {
   TypePtr RandomType(int depth) {
     const int pick = static_cast<int>(Range(0, depth > 0 ? 29 : 23));
     switch (pick) {
-      case 0: return types::Bool();
-      case 1: return types::Int8();
-      case 2: return types::Int16();
-      case 3: return types::Int32();
-      case 4: return types::Int64();
-      case 5: return types::UInt8();
-      case 6: return types::UInt32();
-      case 7: return types::UInt64();
-      case 8: return types::Float16();
-      case 9: return types::Float32();
-      case 10: return types::Float64();
-      case 11: return types::Decimal(static_cast<int32_t>(Range(1, 38)), 2);
-      case 12: return types::Date();
-      case 13: return types::Time(static_cast<floe::TimeUnit>(Range(0, 2)));
-      case 14: return types::Timestamp(static_cast<floe::TimeUnit>(Range(0, 2)), rng_() & 1);
-      case 15: return types::Interval();
+      case 0:
+        return types::Bool();
+      case 1:
+        return types::Int8();
+      case 2:
+        return types::Int16();
+      case 3:
+        return types::Int32();
+      case 4:
+        return types::Int64();
+      case 5:
+        return types::UInt8();
+      case 6:
+        return types::UInt32();
+      case 7:
+        return types::UInt64();
+      case 8:
+        return types::Float16();
+      case 9:
+        return types::Float32();
+      case 10:
+        return types::Float64();
+      case 11:
+        return types::Decimal(static_cast<int32_t>(Range(1, 38)), 2);
+      case 12:
+        return types::Date();
+      case 13:
+        return types::Time(static_cast<floe::TimeUnit>(Range(0, 2)));
+      case 14:
+        return types::Timestamp(static_cast<floe::TimeUnit>(Range(0, 2)), rng_() & 1);
+      case 15:
+        return types::Interval();
       case 16:
-      case 17: return types::String();
-      case 18: return types::Enum();
-      case 19: return types::Json();
-      case 20: return types::Binary();
-      case 21: return types::FixedBinary(static_cast<int32_t>(Range(1, 20)));
-      case 22: return types::Uuid();
-      case 23: return types::UInt16();
+      case 17:
+        return types::String();
+      case 18:
+        return types::Enum();
+      case 19:
+        return types::Json();
+      case 20:
+        return types::Binary();
+      case 21:
+        return types::FixedBinary(static_cast<int32_t>(Range(1, 20)));
+      case 22:
+        return types::Uuid();
+      case 23:
+        return types::UInt16();
       case 24:
-      case 25: return types::List(RandomType(depth - 1), rng_() & 1);
+      case 25:
+        return types::List(RandomType(depth - 1), rng_() & 1);
       case 26:
         return types::Map(rng_() & 1 ? types::String() : types::Int32(), RandomType(depth - 1),
                           rng_() & 1);
@@ -224,7 +277,8 @@ class DataGen {
         std::vector<Field> fields;
         const int n = static_cast<int>(Range(1, 3));
         for (int i = 0; i < n; ++i) {
-          fields.push_back(Field{"f" + std::to_string(i), RandomType(depth - 1), (rng_() & 3) != 0});
+          fields.push_back(
+              Field{"f" + std::to_string(i), RandomType(depth - 1), (rng_() & 3) != 0});
         }
         return types::Struct(std::move(fields));
       }
@@ -292,7 +346,8 @@ inline std::string FormatTimestamp(int64_t v, floe::TimeUnit unit, bool utc) {
 
 inline std::string FormatDecimal(__int128 v, int scale) {
   const bool neg = v < 0;
-  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
+  unsigned __int128 u =
+      neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
   std::string digits;
   do {
     digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
@@ -331,22 +386,38 @@ inline nlohmann::ordered_json ToJson(const Column& c, int64_t i) {
   if (c.IsNull(i)) return nullptr;
   const DataType& t = *c.type;
   switch (t.id) {
-    case TypeId::kBool: return c.Value<uint8_t>(i) != 0;
-    case TypeId::kInt8: return c.Value<int8_t>(i);
-    case TypeId::kInt16: return c.Value<int16_t>(i);
-    case TypeId::kInt32: return c.Value<int32_t>(i);
-    case TypeId::kInt64: return c.Value<int64_t>(i);
-    case TypeId::kUInt8: return c.Value<uint8_t>(i);
-    case TypeId::kUInt16: return c.Value<uint16_t>(i);
-    case TypeId::kUInt32: return c.Value<uint32_t>(i);
-    case TypeId::kUInt64: return c.Value<uint64_t>(i);
-    case TypeId::kFloat16: return static_cast<double>(HalfToFloat(c.Value<uint16_t>(i)));
-    case TypeId::kFloat32: return static_cast<double>(c.Value<float>(i));
-    case TypeId::kFloat64: return c.Value<double>(i);
-    case TypeId::kDecimal: return FormatDecimal(c.Value<__int128>(i), t.scale);
-    case TypeId::kDate: return FormatDate(c.Value<int32_t>(i));
-    case TypeId::kTime: return FormatTimeOfDay(c.Value<int64_t>(i), t.unit);
-    case TypeId::kTimestamp: return FormatTimestamp(c.Value<int64_t>(i), t.unit, t.utc);
+    case TypeId::kBool:
+      return c.Value<uint8_t>(i) != 0;
+    case TypeId::kInt8:
+      return c.Value<int8_t>(i);
+    case TypeId::kInt16:
+      return c.Value<int16_t>(i);
+    case TypeId::kInt32:
+      return c.Value<int32_t>(i);
+    case TypeId::kInt64:
+      return c.Value<int64_t>(i);
+    case TypeId::kUInt8:
+      return c.Value<uint8_t>(i);
+    case TypeId::kUInt16:
+      return c.Value<uint16_t>(i);
+    case TypeId::kUInt32:
+      return c.Value<uint32_t>(i);
+    case TypeId::kUInt64:
+      return c.Value<uint64_t>(i);
+    case TypeId::kFloat16:
+      return static_cast<double>(HalfToFloat(c.Value<uint16_t>(i)));
+    case TypeId::kFloat32:
+      return static_cast<double>(c.Value<float>(i));
+    case TypeId::kFloat64:
+      return c.Value<double>(i);
+    case TypeId::kDecimal:
+      return FormatDecimal(c.Value<__int128>(i), t.scale);
+    case TypeId::kDate:
+      return FormatDate(c.Value<int32_t>(i));
+    case TypeId::kTime:
+      return FormatTimeOfDay(c.Value<int64_t>(i), t.unit);
+    case TypeId::kTimestamp:
+      return FormatTimestamp(c.Value<int64_t>(i), t.unit, t.utc);
     case TypeId::kInterval: {
       uint32_t v[3];
       std::memcpy(v, c.FixedAt(i).data(), 12);
@@ -355,22 +426,26 @@ inline nlohmann::ordered_json ToJson(const Column& c, int64_t i) {
     }
     case TypeId::kString:
     case TypeId::kEnum:
-    case TypeId::kJson: return std::string(c.StringAt(i));
-    case TypeId::kBinary: return BlobLiteral(c.StringAt(i));
-    case TypeId::kFixedBinary: return BlobLiteral(c.FixedAt(i));
-    case TypeId::kUuid: return UuidString(c.FixedAt(i));
+    case TypeId::kJson:
+      return std::string(c.StringAt(i));
+    case TypeId::kBinary:
+      return BlobLiteral(c.StringAt(i));
+    case TypeId::kFixedBinary:
+      return BlobLiteral(c.FixedAt(i));
+    case TypeId::kUuid:
+      return UuidString(c.FixedAt(i));
     case TypeId::kList: {
       json a = json::array();
-      for (int64_t j = c.ListBegin(i); j < c.ListEnd(i); ++j) a.push_back(ToJson(*c.children[0], j));
+      for (int64_t j = c.ListBegin(i); j < c.ListEnd(i); ++j)
+        a.push_back(ToJson(*c.children[0], j));
       return a;
     }
     case TypeId::kMap: {
       json o = json::object();
       for (int64_t j = c.ListBegin(i); j < c.ListEnd(i); ++j) {
         const Column& k = *c.children[0];
-        const std::string key = k.type->id == TypeId::kString
-                                    ? std::string(k.StringAt(j))
-                                    : ToJson(k, j).dump();
+        const std::string key =
+            k.type->id == TypeId::kString ? std::string(k.StringAt(j)) : ToJson(k, j).dump();
         o[key] = ToJson(*c.children[1], j);
       }
       return o;
@@ -382,7 +457,8 @@ inline nlohmann::ordered_json ToJson(const Column& c, int64_t i) {
       }
       return o;
     }
-    default: break;
+    default:
+      break;
   }
   return nullptr;
 }
@@ -390,21 +466,33 @@ inline nlohmann::ordered_json ToJson(const Column& c, int64_t i) {
 // DuckDB's name for the type it reads a column of `t` as.
 inline std::string DuckType(const DataType& t) {
   switch (t.id) {
-    case TypeId::kBool: return "BOOLEAN";
-    case TypeId::kInt8: return "TINYINT";
-    case TypeId::kInt16: return "SMALLINT";
-    case TypeId::kInt32: return "INTEGER";
-    case TypeId::kInt64: return "BIGINT";
-    case TypeId::kUInt8: return "UTINYINT";
-    case TypeId::kUInt16: return "USMALLINT";
-    case TypeId::kUInt32: return "UINTEGER";
-    case TypeId::kUInt64: return "UBIGINT";
+    case TypeId::kBool:
+      return "BOOLEAN";
+    case TypeId::kInt8:
+      return "TINYINT";
+    case TypeId::kInt16:
+      return "SMALLINT";
+    case TypeId::kInt32:
+      return "INTEGER";
+    case TypeId::kInt64:
+      return "BIGINT";
+    case TypeId::kUInt8:
+      return "UTINYINT";
+    case TypeId::kUInt16:
+      return "USMALLINT";
+    case TypeId::kUInt32:
+      return "UINTEGER";
+    case TypeId::kUInt64:
+      return "UBIGINT";
     case TypeId::kFloat16:
-    case TypeId::kFloat32: return "FLOAT";
-    case TypeId::kFloat64: return "DOUBLE";
+    case TypeId::kFloat32:
+      return "FLOAT";
+    case TypeId::kFloat64:
+      return "DOUBLE";
     case TypeId::kDecimal:
       return "DECIMAL(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
-    case TypeId::kDate: return "DATE";
+    case TypeId::kDate:
+      return "DATE";
     case TypeId::kTime:
       if (t.unit == floe::TimeUnit::kNano) return "TIME_NS";
       return t.utc ? "TIME WITH TIME ZONE" : "TIME";
@@ -412,14 +500,20 @@ inline std::string DuckType(const DataType& t) {
       if (t.utc) return "TIMESTAMP WITH TIME ZONE";
       if (t.unit == floe::TimeUnit::kNano) return "TIMESTAMP_NS";
       return "TIMESTAMP";
-    case TypeId::kInterval: return "INTERVAL";
+    case TypeId::kInterval:
+      return "INTERVAL";
     case TypeId::kString:
-    case TypeId::kEnum: return "VARCHAR";
-    case TypeId::kJson: return "JSON";
+    case TypeId::kEnum:
+      return "VARCHAR";
+    case TypeId::kJson:
+      return "JSON";
     case TypeId::kBinary:
-    case TypeId::kFixedBinary: return "BLOB";
-    case TypeId::kUuid: return "UUID";
-    case TypeId::kList: return DuckType(*t.children[0].type) + "[]";
+    case TypeId::kFixedBinary:
+      return "BLOB";
+    case TypeId::kUuid:
+      return "UUID";
+    case TypeId::kList:
+      return DuckType(*t.children[0].type) + "[]";
     case TypeId::kMap:
       return "MAP(" + DuckType(*t.children[0].type) + ", " + DuckType(*t.children[1].type) + ")";
     case TypeId::kStruct: {
@@ -430,7 +524,8 @@ inline std::string DuckType(const DataType& t) {
       }
       return s + ")";
     }
-    default: break;
+    default:
+      break;
   }
   return "?";
 }
