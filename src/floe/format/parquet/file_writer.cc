@@ -104,7 +104,8 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::Writabl
   const std::vector<ColumnDescriptor>& leaves = w->descriptor_->columns();
 
   // Every option key must name a column.
-  for (const auto& [key, enc] : opts.column_encodings) {
+  for (const auto& entry : opts.column_encodings) {
+    const std::string& key = entry.first;  // not a structured binding: clang 14 cannot capture one
     if (std::none_of(leaves.begin(), leaves.end(),
                      [&](const ColumnDescriptor& c) { return KeyCovers(key, c.dotted_path); })) {
       return w->Fail(

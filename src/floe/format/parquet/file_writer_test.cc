@@ -588,6 +588,50 @@ TEST(FileWriter, RejectsBadOptionsAndBatches) {
   EXPECT_EQ((*w2)->Write(b2).code(), StatusCode::kInvalidArgument);
 }
 
+// Records what happened to it in flags that outlive it.
+class ObservedSink final : public io::WritableFile {
+ public:
+  ObservedSink(bool* closed, bool* aborted) : closed_(closed), aborted_(aborted) {}
+  const std::string& name() const override { return name_; }
+  Status Append(std::string_view d) override {
+    size_ += d.size();
+    return Status::OK();
+  }
+  uint64_t Tell() const override { return size_; }
+  Status Close() override {
+    *closed_ = true;
+    return Status::OK();
+  }
+  void Abort() override { *aborted_ = true; }
+
+ private:
+  std::string name_ = "observed";
+  uint64_t size_ = 0;
+  bool* closed_;
+  bool* aborted_;
+};
+
+TEST(FileWriter, DestroyedWithoutCloseAbortsTheOutput) {
+  bool closed = false, aborted = false;
+  {
+    auto w = FileWriter::Open(std::make_unique<ObservedSink>(&closed, &aborted), FlatSchema(),
+                              WriterOptions{});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Write(FlatBatch(0, 100)).ok());
+  }
+  EXPECT_TRUE(aborted);
+  EXPECT_FALSE(closed);
+  closed = aborted = false;
+  {
+    auto w = FileWriter::Open(std::make_unique<ObservedSink>(&closed, &aborted), FlatSchema(),
+                              WriterOptions{});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_FALSE(aborted);
+}
+
 TEST(FileWriter, EmptyFileAndAllNullColumns) {
   std::shared_ptr<const FileMetaData> md;
   std::string file = WriteFile(FlatSchema(), {}, WriterOptions{}, &md);
