@@ -1,5 +1,8 @@
 # floe's entry points. `make serve` and `make test` work on a fresh Debian 12 machine.
 JOBS ?= $(shell nproc)
+# Let ccache share results between checkouts at different paths (CI clones afresh).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 BUILD ?= build
 CMAKE_FLAGS ?=
 

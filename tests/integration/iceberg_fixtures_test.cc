@@ -212,7 +212,9 @@ void CheckCommon(const Table& t, const Scanned& current) {
     Result<Scanned> s = Scan(t, o);
     if (snap.contains("error")) {
       EXPECT_FALSE(s.ok()) << "snapshot " << *o.snapshot_id << " should fail to read";
-      if (!s.ok()) EXPECT_EQ(s.status().code(), StatusCode::kNotFound) << s.status().ToString();
+      if (!s.ok()) {
+        EXPECT_EQ(s.status().code(), StatusCode::kNotFound) << s.status().ToString();
+      }
       continue;
     }
     ASSERT_TRUE(s.ok()) << "snapshot " << *o.snapshot_id << ": " << s.status().ToString();
@@ -223,7 +225,39 @@ void CheckCommon(const Table& t, const Scanned& current) {
     for (const auto& [k, n] : kinds) {
       EXPECT_EQ(n, snap["delete_files"][k].get<int64_t>()) << *o.snapshot_id << " " << k;
     }
+    // The same snapshot by timestamp, when the snapshot log names it at its own time.
+    const Snapshot* snapshot = t.metadata.SnapshotById(*o.snapshot_id);
+    ASSERT_NE(snapshot, nullptr);
+    const Snapshot* as_of = t.metadata.SnapshotAsOf(snapshot->timestamp_ms);
+    if (as_of != nullptr && as_of->snapshot_id == snapshot->snapshot_id) {
+      ScanOptions by_time;
+      by_time.as_of_timestamp_ms = snapshot->timestamp_ms;
+      Result<Scanned> st = Scan(t, by_time);
+      ASSERT_TRUE(st.ok()) << st.status().ToString();
+      EXPECT_EQ(st->plan.snapshot_id, snapshot->snapshot_id);
+      EXPECT_EQ(st->rows, s->rows);
+    }
   }
+  // The main branch is the current snapshot.
+  ScanOptions by_ref;
+  by_ref.ref = "main";
+  Result<Scanned> main = Scan(t, by_ref);
+  ASSERT_TRUE(main.ok()) << main.status().ToString();
+  EXPECT_EQ(main->rows, current.rows);
+  by_ref.ref = "no-such-branch";
+  EXPECT_EQ(Scan(t, by_ref).status().code(), StatusCode::kNotFound);
+}
+
+int64_t NullCount(const Scanned& s, const std::string& name) {
+  int64_t n = 0;
+  for (const RecordBatch& b : s.batches) {
+    int c = b.schema->IndexOf(name);
+    EXPECT_GE(c, 0) << name;
+    if (c < 0) return -1;
+    const Column& col = *b.columns[static_cast<size_t>(c)];
+    for (int64_t r = 0; r < b.num_rows; ++r) n += col.IsNull(r);
+  }
+  return n;
 }
 
 class IcebergFixtureTest : public ::testing::Test {
@@ -265,6 +299,14 @@ TEST_F(IcebergFixtureTest, JavaEqualityDeletesMultiSnapshot) {
 TEST_F(IcebergFixtureTest, PyIcebergDayPartitioned) {
   OPEN_OR_SKIP("pyiceberg_v2_day_partitioned");
   CheckCommon(table_, current_);
+  // The timestamp half of day_filter: [2026-01-01, 2026-01-02) UTC (1767225600 s); both
+  // rows carry metadata['key'] = 'value1' per all_rows.
+  std::vector<std::optional<__int128>> ts = Ints(current_, "timestamp");
+  EXPECT_EQ(
+      std::to_string(std::count_if(
+          ts.begin(), ts.end(),
+          [](const auto& v) { return v && *v >= 1767225600000000 && *v < 1767312000000000; })),
+      Expected(table_, "day_filter", "n"));
 }
 
 TEST_F(IcebergFixtureTest, SparkV1PartitionedHourIdentity) {
@@ -327,6 +369,10 @@ TEST_F(IcebergFixtureTest, SparkMorSchemaEvolution) {
   EXPECT_EQ(Str(Sum(added)), Expected(table_, "sums", "sum_added_col"));
   EXPECT_EQ(DecimalStr(Sum(Ints(current_, "l_extendedprice_dec18_6")), 6),
             Expected(table_, "sums", "sum_price_dec18_6"));
+  EXPECT_EQ(std::to_string(NullCount(current_, "l_orderkey_bool")),
+            Expected(table_, "bool_and_dates", "null_bool"));
+  EXPECT_EQ(std::to_string(NullCount(current_, "l_comment_blob")),
+            Expected(table_, "bool_and_dates", "null_blob"));
 }
 
 TEST_F(IcebergFixtureTest, SparkPositionalDeletes) {

@@ -16,6 +16,8 @@ using Action = std::function<int()>;
 void AddParquetCommands(CLI::App& app, Action& action);
 void AddStorageCommands(CLI::App& app, Action& action);
 void AddServeCommand(CLI::App& app, Action& action);
+void AddNamespaceCommands(CLI::App& app, Action& action);
+void AddTableCommands(CLI::App& app, Action& action);
 
 // Prints "floe: <error>" to stderr and returns exit code 1 (0 when OK).
 int ReportStatus(const Status& status);

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   floe::cli::AddParquetCommands(app, action);
   floe::cli::AddStorageCommands(app, action);
   floe::cli::AddServeCommand(app, action);
+  floe::cli::AddNamespaceCommands(app, action);
+  floe::cli::AddTableCommands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -54,7 +54,7 @@ struct LoadedTable {
 // (the spec's source ids refer to the schema); their own ids are reassigned.
 struct CreateTableRequest {
   Schema schema;
-  PartitionSpec spec;  // empty: unpartitioned
+  PartitionSpec spec;    // empty: unpartitioned
   SortOrder sort_order;  // empty: unsorted
   Properties properties;
   std::string location;  // empty: the catalog's default for the identifier
@@ -105,8 +105,8 @@ struct TableCommit {
 };
 
 struct CommitRetryOptions {
-  int max_attempts = 20;             // including the first
-  int64_t initial_backoff_ms = 5;    // doubled per retry, with jitter
+  int max_attempts = 20;           // including the first
+  int64_t initial_backoff_ms = 5;  // doubled per retry, with jitter
   int64_t max_backoff_ms = 1000;
   int64_t total_timeout_ms = 60000;  // give up (with the last conflict) after this
 };

@@ -94,7 +94,10 @@ Status AppendEqualityKey(const Column& c, int64_t row, std::string* key) {
 
 Result<const std::unordered_map<std::string, std::vector<int64_t>>*> DeleteFilter::LoadPositions(
     const DataFile& deletes) {
-  auto it = positions_.find(deletes.file_path);
+  // A Puffin file holds several DVs: key each by its blob offset too.
+  std::string cache_key = deletes.file_path;
+  if (deletes.content_offset) cache_key += "#" + std::to_string(*deletes.content_offset);
+  auto it = positions_.find(cache_key);
   if (it != positions_.end()) return &it->second;
   std::unordered_map<std::string, std::vector<int64_t>> by_path;
   const std::string path = mapping_.Map(deletes.file_path);
@@ -145,7 +148,7 @@ Result<const std::unordered_map<std::string, std::vector<int64_t>>*> DeleteFilte
       }
     }
   }
-  auto [ins, _] = positions_.emplace(deletes.file_path, std::move(by_path));
+  auto [ins, _] = positions_.emplace(std::move(cache_key), std::move(by_path));
   return &ins->second;
 }
 

@@ -24,18 +24,23 @@ namespace floe::iceberg {
 // double, so values compare across promoted types. NotSupported for nested columns.
 Status AppendEqualityKey(const Column& column, int64_t row, std::string* key);
 
-// The deleted row positions of one data file, as a bitmap over its rows.
+// The deleted row positions of one data file, as a bitmap over its rows, allocated on the
+// first deletion (files without deletes cost nothing). Positions outside the file are
+// ignored.
 class DeletedRows {
  public:
-  explicit DeletedRows(int64_t num_rows) : bits_(static_cast<size_t>(num_rows), false) {}
+  explicit DeletedRows(int64_t num_rows) : num_rows_(num_rows < 0 ? 0 : num_rows) {}
   void Mark(int64_t pos) {
-    if (pos >= 0 && pos < static_cast<int64_t>(bits_.size()))
-      bits_[static_cast<size_t>(pos)] = true;
+    if (pos < 0 || pos >= num_rows_) return;
+    if (bits_.empty()) bits_.resize(static_cast<size_t>(num_rows_), false);
+    bits_[static_cast<size_t>(pos)] = true;
   }
-  bool IsDeleted(int64_t pos) const { return bits_[static_cast<size_t>(pos)]; }
-  int64_t num_rows() const { return static_cast<int64_t>(bits_.size()); }
+  bool IsDeleted(int64_t pos) const { return !bits_.empty() && bits_[static_cast<size_t>(pos)]; }
+  bool any() const { return !bits_.empty(); }
+  int64_t num_rows() const { return num_rows_; }
 
  private:
+  int64_t num_rows_;
   std::vector<bool> bits_;
 };
 
@@ -63,7 +68,7 @@ class DeleteFilter {
   Result<const EqualitySet*> LoadEquality(const DataFile& deletes);
 
   PathMapping mapping_;
-  // Position delete file path -> mapped data path -> positions.
+  // Position delete file path (+ "#offset" for DVs) -> mapped data path -> positions.
   std::unordered_map<std::string, std::unordered_map<std::string, std::vector<int64_t>>> positions_;
   std::unordered_map<std::string, EqualitySet> equality_;
 };

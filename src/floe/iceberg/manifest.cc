@@ -125,11 +125,12 @@ Result<DataFile> ReadDataFile(const Datum& df, int32_t spec_id,
                               const std::string& where) {
   DataFile f;
   f.spec_id = spec_id;
-  f.content = static_cast<DataFileContent>(OptionalInt(df, "content").value_or(0));
-  if (static_cast<int32_t>(f.content) < 0 || static_cast<int32_t>(f.content) > 2) {
-    return Status::Corruption("{}: data_file.content {} out of range", where,
-                              static_cast<int32_t>(f.content));
+  const int64_t content = OptionalInt(df, "content").value_or(0);
+  if (content < 0 || content > 2) {
+    return Status::Corruption("{}: data_file.content {} out of range", where, content);
   }
+  f.content = static_cast<DataFileContent>(content);
+
   std::optional<std::string> path = OptionalBytes(df, "file_path");
   if (!path) return Status::Corruption("{}: data_file.file_path missing", where);
   f.file_path = std::move(*path);
@@ -193,7 +194,12 @@ Result<std::vector<ManifestFile>> ReadManifestList(std::shared_ptr<io::RandomAcc
     m.manifest_path = std::move(*path);
     m.manifest_length = OptionalInt(d, "manifest_length").value_or(0);
     m.partition_spec_id = static_cast<int32_t>(OptionalInt(d, "partition_spec_id").value_or(0));
-    m.content = static_cast<ManifestContent>(OptionalInt(d, "content").value_or(0));
+    const int64_t content = OptionalInt(d, "content").value_or(0);
+    if (content != 0 && content != 1) {
+      return Status::Corruption("{}: content {} is neither data (0) nor deletes (1)", where,
+                                content);
+    }
+    m.content = static_cast<ManifestContent>(content);
     m.sequence_number = OptionalInt(d, "sequence_number").value_or(snapshot.sequence_number);
     m.min_sequence_number = OptionalInt(d, "min_sequence_number").value_or(m.sequence_number);
     m.added_snapshot_id = OptionalInt(d, "added_snapshot_id").value_or(snapshot.snapshot_id);

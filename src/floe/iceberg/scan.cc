@@ -123,12 +123,12 @@ Result<ScanPlan> PlanScan(const TableMetadata& metadata, const ScanOptions& opti
 }
 
 Result<ColumnPtr> PromoteColumn(const ColumnPtr& column, const floe::TypePtr& to) {
-  const DataType& from = *column->type;
+  const floe::TypePtr from_type = column->type;  // kept alive across a retag
+  const DataType& from = *from_type;
   if (from == *to) return column;
   auto retag = [&]() {
-    auto c = std::make_shared<Column>(*column);
-    c->type = to;
-    return ColumnPtr(c);
+    column->type = to;
+    return column;
   };
   if (from.id == TypeId::kDecimal && to->id == TypeId::kDecimal && from.scale == to->scale &&
       from.precision <= to->precision) {
@@ -169,8 +169,7 @@ Result<ColumnPtr> PromoteColumn(const ColumnPtr& column, const floe::TypePtr& to
   }
   if (to->id == TypeId::kTimestamp && from.id == TypeId::kTimestamp) {
     const int64_t f = UnitsPerSecond(from.unit), t = UnitsPerSecond(to->unit);
-    auto c = std::make_shared<Column>(*column);
-    c->type = to;
+    ColumnPtr c = retag();
     int64_t* v = c->values.as<int64_t>();
     for (int64_t i = 0; i < n; ++i) v[i] = f < t ? v[i] * (t / f) : v[i] / (f / t);
     return ColumnPtr(c);
@@ -255,7 +254,8 @@ Result<std::vector<RecordBatch>> TableReader::ReadTask(size_t index) {
       FLOE_RETURN_IF_ERROR(deletes_.ApplyEqualityDeletes(*f, conformed, base, &deleted));
     }
     std::vector<RowRange> keep;
-    for (int64_t r = 0; r < conformed.num_rows; ++r) {
+    if (!deleted.any()) keep.push_back({0, conformed.num_rows});
+    for (int64_t r = 0; deleted.any() && r < conformed.num_rows; ++r) {
       if (deleted.IsDeleted(base + r)) continue;
       if (!keep.empty() && keep.back().end == r) {
         keep.back().end = r + 1;

@@ -91,6 +91,7 @@ class TableReader {
 
 // Conforms a file's column to the scan type: same type (or decimal of other precision)
 // as is, int->long, float->double, timestamp unit changes. NotSupported otherwise.
+// REQUIRES: the caller owns `column` exclusively (it may be retagged in place).
 Result<ColumnPtr> PromoteColumn(const ColumnPtr& column, const floe::TypePtr& to);
 
 }  // namespace floe::iceberg

@@ -50,9 +50,7 @@ class Statement {
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  Status status() const {
-    return rc_ == SQLITE_OK ? Status::OK() : SqliteError(db_, rc_, sql_);
-  }
+  Status status() const { return rc_ == SQLITE_OK ? Status::OK() : SqliteError(db_, rc_, sql_); }
   Statement& Bind(std::string_view text) {
     sqlite3_bind_text(stmt_, ++bound_, text.data(), static_cast<int>(text.size()),
                       SQLITE_TRANSIENT);
@@ -195,9 +193,9 @@ Result<std::unique_ptr<SqliteCatalog>> SqliteCatalog::Open(const SqliteCatalogOp
   if (ec) return Status::IOError("creating {}: {}", parent.string(), ec.message());
 
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(db_path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(db_path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status st = SqliteError(db, rc, "open " + db_path);
     sqlite3_close_v2(db);
@@ -227,7 +225,8 @@ Result<bool> SqliteCatalog::NamespaceExistsLocked(const std::string& ns) {
   return s.Step();
 }
 
-Result<std::optional<std::string>> SqliteCatalog::MetadataLocationLocked(const TableIdentifier& id) {
+Result<std::optional<std::string>> SqliteCatalog::MetadataLocationLocked(
+    const TableIdentifier& id) {
   Statement s(db_,
               "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND "
               "table_namespace = ? AND table_name = ?");
@@ -392,9 +391,9 @@ Result<LoadedTable> SqliteCatalog::CreateTable(const TableIdentifier& id,
   std::string location = request.location.empty() ? DefaultTableLocation(id) : request.location;
   TableMetadata base;
   base.format_version = request.format_version;
-  FLOE_ASSIGN_OR_RETURN(TableMetadata metadata,
-                        ApplyUpdates(base, CreateTableUpdates(request, location),
-                                     ApplyOptions{NowMs(), ""}));
+  FLOE_ASSIGN_OR_RETURN(
+      TableMetadata metadata,
+      ApplyUpdates(base, CreateTableUpdates(request, location), ApplyOptions{NowMs(), ""}));
   const std::string metadata_location = MetadataFileLocation(metadata.location, 0);
   FLOE_RETURN_IF_ERROR(WriteMetadataFile(metadata_location, metadata));
   Status st;
@@ -443,9 +442,9 @@ Result<LoadedTable> SqliteCatalog::CommitTable(const TableIdentifier& id,
     return base.status();
   }
   FLOE_RETURN_IF_ERROR(CheckRequirements(requirements, &base->metadata));
-  FLOE_ASSIGN_OR_RETURN(TableMetadata metadata,
-                        ApplyUpdates(base->metadata, updates,
-                                     ApplyOptions{NowMs(), base->metadata_location}));
+  FLOE_ASSIGN_OR_RETURN(
+      TableMetadata metadata,
+      ApplyUpdates(base->metadata, updates, ApplyOptions{NowMs(), base->metadata_location}));
   const int64_t version = ParseMetadataVersion(base->metadata_location);
   const std::string metadata_location =
       MetadataFileLocation(metadata.location, version < 0 ? 1 : version + 1);
@@ -506,7 +505,8 @@ Status SqliteCatalog::DropTable(const TableIdentifier& id, bool purge) {
     }
   }
   if (purge && table.ok()) {
-    for (const MetadataLogEntry& e : table->metadata.metadata_log) (void)DeleteFile(e.metadata_file);
+    for (const MetadataLogEntry& e : table->metadata.metadata_log)
+      (void)DeleteFile(e.metadata_file);
     (void)DeleteFile(table->metadata_location);
   }
   return Status::OK();
@@ -523,8 +523,11 @@ Status SqliteCatalog::RenameTable(const TableIdentifier& from, const TableIdenti
                 "UPDATE iceberg_tables SET table_namespace = ?, table_name = ? WHERE "
                 "catalog_name = ? AND table_namespace = ? AND table_name = ?");
     FLOE_RETURN_IF_ERROR(s.status());
-    s.Bind(to_ns).Bind(to.name).Bind(options_.catalog_name).Bind(NamespaceToString(from.ns)).Bind(
-        from.name);
+    s.Bind(to_ns)
+        .Bind(to.name)
+        .Bind(options_.catalog_name)
+        .Bind(NamespaceToString(from.ns))
+        .Bind(from.name);
     Result<bool> r = s.Step();
     if (r.status().IsAlreadyExists()) {
       return Status::AlreadyExists("table '{}' already exists", to.ToString());

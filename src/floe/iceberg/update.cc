@@ -30,7 +30,8 @@ Result<std::map<std::string, std::string>> StringMapFromJson(const Json& j, std:
   FLOE_RETURN_IF_ERROR(internal::ExpectObject(j, path));
   std::map<std::string, std::string> out;
   for (auto it = j.begin(); it != j.end(); ++it) {
-    FLOE_ASSIGN_OR_RETURN(out[it.key()], internal::AsString(it.value(), internal::JoinPath(path, it.key())));
+    FLOE_ASSIGN_OR_RETURN(out[it.key()],
+                          internal::AsString(it.value(), internal::JoinPath(path, it.key())));
   }
   return out;
 }
@@ -40,7 +41,9 @@ Result<std::map<std::string, std::string>> StringMapFromJson(const Json& j, std:
 Json TableUpdateToJson(const TableUpdate& update, int format_version) {
   return std::visit(
       Overloaded{
-          [](const AssignUuid& u) { return Json{{"action", "assign-uuid"}, {"uuid", u.uuid}}; },
+          [](const AssignUuid& u) {
+            return Json{{"action", "assign-uuid"}, {"uuid", u.uuid}};
+          },
           [](const UpgradeFormatVersion& u) {
             return Json{{"action", "upgrade-format-version"}, {"format-version", u.format_version}};
           },
@@ -59,7 +62,8 @@ Json TableUpdateToJson(const TableUpdate& update, int format_version) {
             return Json{{"action", "set-default-spec"}, {"spec-id", u.spec_id}};
           },
           [](const AddSortOrder& u) {
-            return Json{{"action", "add-sort-order"}, {"sort-order", SortOrderToJson(u.sort_order)}};
+            return Json{{"action", "add-sort-order"},
+                        {"sort-order", SortOrderToJson(u.sort_order)}};
           },
           [](const SetDefaultSortOrder& u) {
             return Json{{"action", "set-default-sort-order"}, {"sort-order-id", u.sort_order_id}};
@@ -107,7 +111,8 @@ Result<TableUpdate> TableUpdateFromJson(const Json& j, std::string_view path, in
   if (action == "add-schema") {
     FLOE_ASSIGN_OR_RETURN(const Json* s, internal::RequiredMember(j, "schema", path));
     FLOE_ASSIGN_OR_RETURN(Schema schema, SchemaFromJson(*s, internal::JoinPath(path, "schema")));
-    FLOE_ASSIGN_OR_RETURN(std::optional<int32_t> last, internal::OptionalInt(j, "last-column-id", path));
+    FLOE_ASSIGN_OR_RETURN(std::optional<int32_t> last,
+                          internal::OptionalInt(j, "last-column-id", path));
     return TableUpdate{AddSchema{std::move(schema), last}};
   }
   if (action == "set-current-schema") {
@@ -116,7 +121,8 @@ Result<TableUpdate> TableUpdateFromJson(const Json& j, std::string_view path, in
   }
   if (action == "add-spec") {
     FLOE_ASSIGN_OR_RETURN(const Json* s, internal::RequiredMember(j, "spec", path));
-    FLOE_ASSIGN_OR_RETURN(PartitionSpec spec, PartitionSpecFromJson(*s, internal::JoinPath(path, "spec")));
+    FLOE_ASSIGN_OR_RETURN(PartitionSpec spec,
+                          PartitionSpecFromJson(*s, internal::JoinPath(path, "spec")));
     return TableUpdate{AddSpec{std::move(spec)}};
   }
   if (action == "set-default-spec") {
@@ -125,7 +131,8 @@ Result<TableUpdate> TableUpdateFromJson(const Json& j, std::string_view path, in
   }
   if (action == "add-sort-order") {
     FLOE_ASSIGN_OR_RETURN(const Json* s, internal::RequiredMember(j, "sort-order", path));
-    FLOE_ASSIGN_OR_RETURN(SortOrder order, SortOrderFromJson(*s, internal::JoinPath(path, "sort-order")));
+    FLOE_ASSIGN_OR_RETURN(SortOrder order,
+                          SortOrderFromJson(*s, internal::JoinPath(path, "sort-order")));
     return TableUpdate{AddSortOrder{std::move(order)}};
   }
   if (action == "set-default-sort-order") {
@@ -134,8 +141,8 @@ Result<TableUpdate> TableUpdateFromJson(const Json& j, std::string_view path, in
   }
   if (action == "add-snapshot") {
     FLOE_ASSIGN_OR_RETURN(const Json* s, internal::RequiredMember(j, "snapshot", path));
-    FLOE_ASSIGN_OR_RETURN(Snapshot snap,
-                          SnapshotFromJson(*s, internal::JoinPath(path, "snapshot"), format_version));
+    FLOE_ASSIGN_OR_RETURN(
+        Snapshot snap, SnapshotFromJson(*s, internal::JoinPath(path, "snapshot"), format_version));
     return TableUpdate{AddSnapshot{std::move(snap)}};
   }
   if (action == "set-snapshot-ref") {
@@ -173,7 +180,8 @@ Result<TableUpdate> TableUpdateFromJson(const Json& j, std::string_view path, in
     FLOE_RETURN_IF_ERROR(internal::ExpectArray(*r, p));
     RemoveProperties u;
     for (size_t i = 0; i < r->size(); ++i) {
-      FLOE_ASSIGN_OR_RETURN(std::string key, internal::AsString((*r)[i], internal::IndexPath(p, i)));
+      FLOE_ASSIGN_OR_RETURN(std::string key,
+                            internal::AsString((*r)[i], internal::IndexPath(p, i)));
       u.removals.push_back(std::move(key));
     }
     return TableUpdate{std::move(u)};
@@ -185,7 +193,9 @@ Result<TableUpdate> TableUpdateFromJson(const Json& j, std::string_view path, in
 Json TableRequirementToJson(const TableRequirement& requirement) {
   return std::visit(
       Overloaded{
-          [](const AssertCreate&) { return Json{{"type", "assert-create"}}; },
+          [](const AssertCreate&) {
+            return Json{{"type", "assert-create"}};
+          },
           [](const AssertTableUuid& r) {
             return Json{{"type", "assert-table-uuid"}, {"uuid", r.uuid}};
           },
@@ -227,7 +237,8 @@ Result<TableRequirement> TableRequirementFromJson(const Json& j, std::string_vie
   }
   if (type == "assert-ref-snapshot-id") {
     FLOE_ASSIGN_OR_RETURN(std::string ref, internal::RequiredString(j, "ref", path));
-    FLOE_ASSIGN_OR_RETURN(std::optional<int64_t> id, internal::OptionalLong(j, "snapshot-id", path));
+    FLOE_ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                          internal::OptionalLong(j, "snapshot-id", path));
     return TableRequirement{AssertRefSnapshotId{std::move(ref), id}};
   }
   if (type == "assert-last-assigned-field-id") {
@@ -271,8 +282,8 @@ Status CheckRequirements(const std::vector<TableRequirement>& requirements,
             [](const AssertCreate&) { return Status::OK(); },
             [&](const AssertTableUuid& r) {
               if (m.table_uuid == r.uuid) return Status::OK();
-              return Status::CommitConflict("assert-table-uuid failed: expected {}, found {}", r.uuid,
-                                            m.table_uuid);
+              return Status::CommitConflict("assert-table-uuid failed: expected {}, found {}",
+                                            r.uuid, m.table_uuid);
             },
             [&](const AssertRefSnapshotId& r) {
               auto it = m.refs.find(r.ref);
@@ -286,13 +297,15 @@ Status CheckRequirements(const std::vector<TableRequirement>& requirements,
             },
             [&](const AssertLastAssignedFieldId& r) {
               if (m.last_column_id == r.last_assigned_field_id) return Status::OK();
-              return Status::CommitConflict("assert-last-assigned-field-id failed: expected {}, found {}",
-                                            r.last_assigned_field_id, m.last_column_id);
+              return Status::CommitConflict(
+                  "assert-last-assigned-field-id failed: expected {}, found {}",
+                  r.last_assigned_field_id, m.last_column_id);
             },
             [&](const AssertCurrentSchemaId& r) {
               if (m.current_schema_id == r.current_schema_id) return Status::OK();
-              return Status::CommitConflict("assert-current-schema-id failed: expected {}, found {}",
-                                            r.current_schema_id, m.current_schema_id);
+              return Status::CommitConflict(
+                  "assert-current-schema-id failed: expected {}, found {}", r.current_schema_id,
+                  m.current_schema_id);
             },
             [&](const AssertLastAssignedPartitionId& r) {
               if (m.last_partition_id == r.last_assigned_partition_id) return Status::OK();
@@ -373,7 +386,8 @@ class MetadataBuilder {
   Status Do(const SetCurrentSchema& u) {
     int32_t id = u.schema_id;
     if (id == kLastAdded) {
-      if (!last_schema_id_) return Status::InvalidArgument("set-current-schema -1: no schema added");
+      if (!last_schema_id_)
+        return Status::InvalidArgument("set-current-schema -1: no schema added");
       id = *last_schema_id_;
     }
     if (m_.SchemaById(id) == nullptr) {
@@ -489,7 +503,8 @@ class MetadataBuilder {
     std::set<int64_t> ids(u.snapshot_ids.begin(), u.snapshot_ids.end());
     std::erase_if(m_.snapshots, [&](const Snapshot& s) { return ids.count(s.snapshot_id) > 0; });
     std::erase_if(m_.refs, [&](const auto& kv) { return ids.count(kv.second.snapshot_id) > 0; });
-    if (m_.current_snapshot_id && ids.count(*m_.current_snapshot_id)) m_.current_snapshot_id.reset();
+    if (m_.current_snapshot_id && ids.count(*m_.current_snapshot_id))
+      m_.current_snapshot_id.reset();
     std::erase_if(m_.snapshot_log,
                   [&](const SnapshotLogEntry& e) { return ids.count(e.snapshot_id) > 0; });
     return Status::OK();
@@ -533,7 +548,8 @@ int PreviousVersionsMax(const TableMetadata& m) {
 
 }  // namespace
 
-Result<TableMetadata> ApplyUpdates(const TableMetadata& base, const std::vector<TableUpdate>& updates,
+Result<TableMetadata> ApplyUpdates(const TableMetadata& base,
+                                   const std::vector<TableUpdate>& updates,
                                    const ApplyOptions& options) {
   MetadataBuilder b(base);
   for (size_t i = 0; i < updates.size(); ++i) {
@@ -577,7 +593,7 @@ std::string NewUuid() {
   }());
   uint64_t hi = rng();
   uint64_t lo = rng();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                          // version 4
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;                         // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF,
                      hi & 0xFFFF, lo >> 48, lo & 0xFFFFFFFFFFFFULL);

@@ -1,0 +1,392 @@
+// `floe table create|describe|snapshots|history|set|rollback`: metadata-only table
+// commands over the embedded catalog (iceberg/sqlite_catalog.h) of a warehouse
+// (--warehouse, default ./floe-data, any storage URI). Every change is a commit of
+// updates + requirements through CommitWithRetry, so concurrent writers are safe.
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "floe/cli/commands.h"
+#include "floe/columnar/schema_json.h"
+#include "floe/iceberg/sqlite_catalog.h"
+#include "floe/io/object_store.h"
+
+namespace floe::cli {
+namespace {
+
+struct TableFlags {
+  std::string warehouse = "./floe-data";
+  std::string table;
+  std::string schema;
+  std::string partition;
+  std::string location;
+  std::vector<std::string> properties;  // KEY=VALUE
+  std::vector<std::string> unset;
+  int64_t snapshot_id = -1;
+};
+
+Result<std::unique_ptr<iceberg::SqliteCatalog>> OpenCatalog(const TableFlags& f) {
+  iceberg::SqliteCatalogOptions opts;
+  opts.warehouse = f.warehouse;
+  return iceberg::SqliteCatalog::Open(opts);
+}
+
+Result<iceberg::Properties> ParseProperties(const std::vector<std::string>& kvs) {
+  iceberg::Properties props;
+  for (const std::string& kv : kvs) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("'{}': expected KEY=VALUE", kv);
+    }
+    props[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return props;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool IsInteger(std::string_view s) {
+  if (s.empty() || s.size() > 9) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// One partition term: "col", "day(ts)", "days(ts)", "bucket(16, id)", "truncate(id, 4)".
+Status AddPartitionTerm(std::string_view term, const iceberg::Schema& schema,
+                        iceberg::PartitionSpec* spec) {
+  term = Trim(term);
+  std::string func = "identity";
+  std::string column;
+  std::string param;
+  const size_t open = term.find('(');
+  if (open == std::string_view::npos) {
+    column = std::string(term);
+  } else {
+    if (term.back() != ')')
+      return Status::InvalidArgument("partition term '{}': missing ')'", term);
+    func = std::string(Trim(term.substr(0, open)));
+    for (char& c : func) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (func == "years" || func == "months" || func == "days" || func == "hours") func.pop_back();
+    std::string_view args = term.substr(open + 1, term.size() - open - 2);
+    const size_t comma = args.find(',');
+    if (comma == std::string_view::npos) {
+      column = std::string(Trim(args));
+    } else {
+      std::string_view a = Trim(args.substr(0, comma));
+      std::string_view b = Trim(args.substr(comma + 1));
+      if (IsInteger(a)) {
+        param = std::string(a);
+        column = std::string(b);
+      } else {
+        param = std::string(b);
+        column = std::string(a);
+      }
+      if (!IsInteger(param)) {
+        return Status::InvalidArgument("partition term '{}': expected an integer parameter", term);
+      }
+    }
+  }
+  if (column.empty()) return Status::InvalidArgument("partition term '{}': no column", term);
+  const iceberg::NestedField* source = schema.FindByName(column);
+  if (source == nullptr) {
+    return Status::InvalidArgument("partition term '{}': no column '{}' in the schema", term,
+                                   column);
+  }
+  const bool parameterized = func == "bucket" || func == "truncate";
+  if (parameterized != !param.empty()) {
+    return Status::InvalidArgument("partition term '{}': {} takes {}", term, func,
+                                   parameterized ? "(N, column)" : "(column)");
+  }
+  FLOE_ASSIGN_OR_RETURN(iceberg::Transform transform,
+                        iceberg::Transform::Parse(parameterized ? func + "[" + param + "]" : func));
+  if (transform.kind() == iceberg::TransformKind::kUnknown) {
+    return Status::InvalidArgument("partition term '{}': unknown transform '{}'", term, func);
+  }
+  std::string name = column;
+  if (func == "bucket") name += "_bucket";
+  if (func == "truncate") name += "_trunc";
+  if (func == "year" || func == "month" || func == "day" || func == "hour") name += "_" + func;
+  if (func == "void") name += "_null";
+  iceberg::PartitionField field;
+  field.source_id = source->id;
+  field.field_id = iceberg::kFirstPartitionFieldId + static_cast<int32_t>(spec->fields.size());
+  field.name = std::move(name);
+  field.transform = transform;
+  spec->fields.push_back(std::move(field));
+  return Status::OK();
+}
+
+Result<iceberg::PartitionSpec> ParsePartitionSpec(std::string_view text,
+                                                  const iceberg::Schema& schema) {
+  iceberg::PartitionSpec spec;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ',';
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == ',' && depth == 0) {
+      std::string_view term = Trim(text.substr(start, i - start));
+      if (!term.empty()) FLOE_RETURN_IF_ERROR(AddPartitionTerm(term, schema, &spec));
+      start = i + 1;
+    }
+  }
+  FLOE_RETURN_IF_ERROR(spec.Validate(schema));
+  return spec;
+}
+
+Status Create(const TableFlags& f) {
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
+  FLOE_ASSIGN_OR_RETURN(io::ResolvedUri schema_file, io::ResolveUri(f.schema));
+  FLOE_ASSIGN_OR_RETURN(std::string schema_text, schema_file.store->Get(schema_file.key));
+  Result<floe::Schema> columnar = ParseSchemaJson(schema_text);
+  if (!columnar.ok()) return columnar.status().WithContext(f.schema);
+  int32_t last_column_id = 0;
+  iceberg::AssignFieldIds(&columnar->fields, &last_column_id);
+  iceberg::CreateTableRequest req;
+  FLOE_ASSIGN_OR_RETURN(req.schema, iceberg::Schema::FromColumnar(*columnar, 0));
+  FLOE_RETURN_IF_ERROR(req.schema.Validate());
+  if (!f.partition.empty()) {
+    FLOE_ASSIGN_OR_RETURN(req.spec, ParsePartitionSpec(f.partition, req.schema));
+  }
+  FLOE_ASSIGN_OR_RETURN(req.properties, ParseProperties(f.properties));
+  req.location = f.location;
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->CreateTable(id, req));
+  std::printf("%s\n", t.metadata_location.c_str());
+  return Status::OK();
+}
+
+std::string FormatTime(int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  struct tm tm;
+  if (gmtime_r(&t, &tm) == nullptr) return std::to_string(ms);
+  char buf[40];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(((ms % 1000) + 1000) % 1000));
+}
+
+std::string SummaryValue(const iceberg::Snapshot& s, const std::string& key) {
+  auto it = s.summary.find(key);
+  return it == s.summary.end() ? "-" : it->second;
+}
+
+Status Describe(const TableFlags& f) {
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->LoadTable(id));
+  const iceberg::TableMetadata& m = t.metadata;
+  std::string out;
+  out += fmt::format("table: {}\n", id.ToString());
+  out += fmt::format("uuid: {}\n", m.table_uuid);
+  out += fmt::format("format-version: {}\n", m.format_version);
+  out += fmt::format("location: {}\n", m.location);
+  out += fmt::format("metadata: {}\n", t.metadata_location);
+  out += fmt::format("last-updated: {}\n", FormatTime(m.last_updated_ms));
+  out += fmt::format("current-snapshot: {}\n",
+                     m.current_snapshot_id ? std::to_string(*m.current_snapshot_id) : "none");
+  out += fmt::format("snapshots: {}\n", m.snapshots.size());
+  if (const iceberg::Schema* schema = m.CurrentSchema()) {
+    out += fmt::format("schema (id {}):\n", schema->schema_id());
+    for (const iceberg::NestedField& field : schema->fields()) {
+      out += fmt::format("  {:>4}  {}: {}{}\n", field.id, field.name, field.type->ToString(),
+                         field.required ? " not null" : "");
+    }
+  }
+  if (const iceberg::PartitionSpec* spec = m.DefaultSpec()) {
+    out += fmt::format("partition spec (id {}):{}\n", spec->spec_id,
+                       spec->IsUnpartitioned() ? " unpartitioned" : "");
+    for (const iceberg::PartitionField& pf : spec->fields) {
+      const iceberg::Schema* schema = m.CurrentSchema();
+      out += fmt::format("  {:>4}  {}: {}({})\n", pf.field_id, pf.name, pf.transform.ToString(),
+                         schema ? schema->NameOf(pf.source_id) : std::to_string(pf.source_id));
+    }
+  }
+  if (!m.refs.empty()) {
+    out += "refs:\n";
+    for (const auto& [name, ref] : m.refs) {
+      out += fmt::format("  {} ({}): {}\n", name,
+                         ref.type == iceberg::SnapshotRefType::kBranch ? "branch" : "tag",
+                         ref.snapshot_id);
+    }
+  }
+  out += "properties:\n";
+  for (const auto& [k, v] : m.properties) out += fmt::format("  {}={}\n", k, v);
+  std::fputs(out.c_str(), stdout);
+  if (std::fflush(stdout) != 0) return Status::IOError("writing to stdout failed");
+  return Status::OK();
+}
+
+Status Snapshots(const TableFlags& f) {
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->LoadTable(id));
+  std::string out =
+      "snapshot_id\tparent_id\tsequence\ttimestamp\toperation\tadded_records\ttotal_"
+      "records\tmanifest_list\n";
+  for (const iceberg::Snapshot& s : t.metadata.snapshots) {
+    out += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", s.snapshot_id,
+                       s.parent_snapshot_id ? std::to_string(*s.parent_snapshot_id) : "-",
+                       s.sequence_number, FormatTime(s.timestamp_ms),
+                       s.operation().empty() ? "-" : std::string(s.operation()),
+                       SummaryValue(s, "added-records"), SummaryValue(s, "total-records"),
+                       s.manifest_list.empty() ? "-" : s.manifest_list);
+  }
+  std::fputs(out.c_str(), stdout);
+  if (std::fflush(stdout) != 0) return Status::IOError("writing to stdout failed");
+  return Status::OK();
+}
+
+// The snapshot log, marking entries that are ancestors of the current snapshot.
+Status History(const TableFlags& f) {
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->LoadTable(id));
+  const iceberg::TableMetadata& m = t.metadata;
+  std::set<int64_t> ancestors;
+  std::optional<int64_t> cur = m.current_snapshot_id;
+  while (cur && ancestors.size() <= m.snapshots.size() && ancestors.insert(*cur).second) {
+    const iceberg::Snapshot* s = m.SnapshotById(*cur);
+    cur = s ? s->parent_snapshot_id : std::nullopt;
+  }
+  std::string out = "made_current_at\tsnapshot_id\tparent_id\tis_current_ancestor\n";
+  for (const iceberg::SnapshotLogEntry& e : m.snapshot_log) {
+    const iceberg::Snapshot* s = m.SnapshotById(e.snapshot_id);
+    out += fmt::format("{}\t{}\t{}\t{}\n", FormatTime(e.timestamp_ms), e.snapshot_id,
+                       s && s->parent_snapshot_id ? std::to_string(*s->parent_snapshot_id) : "-",
+                       ancestors.count(e.snapshot_id) ? "true" : "false");
+  }
+  std::fputs(out.c_str(), stdout);
+  if (std::fflush(stdout) != 0) return Status::IOError("writing to stdout failed");
+  return Status::OK();
+}
+
+Status Set(const TableFlags& f) {
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
+  FLOE_ASSIGN_OR_RETURN(iceberg::Properties props, ParseProperties(f.properties));
+  if (props.empty() && f.unset.empty()) {
+    return Status::InvalidArgument("nothing to set: give KEY=VALUE or --unset KEY");
+  }
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  // Property changes commute with any concurrent commit: no requirement beyond identity.
+  FLOE_ASSIGN_OR_RETURN(
+      iceberg::LoadedTable t,
+      iceberg::CommitWithRetry(
+          *catalog, id, [&](const iceberg::LoadedTable& cur) -> Result<iceberg::TableCommit> {
+            iceberg::TableCommit c;
+            c.requirements = {iceberg::AssertTableUuid{cur.metadata.table_uuid}};
+            if (!props.empty()) c.updates.push_back(iceberg::SetProperties{props});
+            if (!f.unset.empty()) {
+              c.updates.push_back(iceberg::RemoveProperties{f.unset});
+            }
+            return c;
+          }));
+  std::printf("%s\n", t.metadata_location.c_str());
+  return Status::OK();
+}
+
+// Moves main back to an ancestor of the current snapshot (Java's rollbackTo).
+Status Rollback(const TableFlags& f) {
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  const int64_t target = f.snapshot_id;
+  FLOE_ASSIGN_OR_RETURN(
+      iceberg::LoadedTable t,
+      iceberg::CommitWithRetry(
+          *catalog, id, [&](const iceberg::LoadedTable& cur) -> Result<iceberg::TableCommit> {
+            const iceberg::TableMetadata& m = cur.metadata;
+            if (m.SnapshotById(target) == nullptr) {
+              return Status::NotFound("table {} has no snapshot {}", id.ToString(), target);
+            }
+            bool ancestor = false;
+            std::optional<int64_t> at = m.current_snapshot_id;
+            for (size_t steps = 0; at && steps <= m.snapshots.size(); ++steps) {
+              if (*at == target) {
+                ancestor = true;
+                break;
+              }
+              const iceberg::Snapshot* s = m.SnapshotById(*at);
+              at = s ? s->parent_snapshot_id : std::nullopt;
+            }
+            if (!ancestor) {
+              return Status::InvalidArgument(
+                  "snapshot {} is not an ancestor of the current snapshot of {}", target,
+                  id.ToString());
+            }
+            iceberg::SnapshotRef main;
+            auto it = m.refs.find(std::string(iceberg::kMainBranch));
+            if (it != m.refs.end()) main = it->second;
+            main.snapshot_id = target;
+            iceberg::TableCommit c;
+            c.requirements = {iceberg::AssertRefSnapshotId{std::string(iceberg::kMainBranch),
+                                                           m.current_snapshot_id}};
+            c.updates = {iceberg::SetSnapshotRef{std::string(iceberg::kMainBranch), main}};
+            return c;
+          }));
+  std::printf("%s\n", t.metadata_location.c_str());
+  return Status::OK();
+}
+
+}  // namespace
+
+void AddTableCommands(CLI::App& app, Action& action) {
+  auto flags = std::make_shared<TableFlags>();
+  CLI::App* group = app.add_subcommand("table", "Create, inspect and change Iceberg tables");
+  group->require_subcommand(1);
+  group->fallthrough();  // --warehouse may follow the subcommand too
+  group
+      ->add_option("--warehouse", flags->warehouse,
+                   "warehouse URI (a directory, s3://bucket/prefix, ...)")
+      ->capture_default_str();
+
+  CLI::App* create = group->add_subcommand("create", "Create a table from a floe schema file");
+  create->add_option("table", flags->table, "NAMESPACE.TABLE")->required();
+  create->add_option("--schema", flags->schema, "schema file (JSON, see schema_json.h)")
+      ->required();
+  create->add_option("--partition", flags->partition,
+                     "partition spec, e.g. 'day(ts), bucket(16, id), truncate(4, name), region'");
+  create->add_option("--location", flags->location, "table location (default: in the warehouse)");
+  create->add_option("-p,--property", flags->properties, "KEY=VALUE table property (repeatable)");
+  create->callback([flags, &action] { action = [flags] { return ReportStatus(Create(*flags)); }; });
+
+  CLI::App* describe = group->add_subcommand("describe", "Print a table's schema, spec and state");
+  describe->add_option("table", flags->table, "NAMESPACE.TABLE")->required();
+  describe->callback(
+      [flags, &action] { action = [flags] { return ReportStatus(Describe(*flags)); }; });
+
+  CLI::App* snapshots = group->add_subcommand("snapshots", "List a table's snapshots");
+  snapshots->add_option("table", flags->table, "NAMESPACE.TABLE")->required();
+  snapshots->callback(
+      [flags, &action] { action = [flags] { return ReportStatus(Snapshots(*flags)); }; });
+
+  CLI::App* history = group->add_subcommand("history", "Print when each snapshot became current");
+  history->add_option("table", flags->table, "NAMESPACE.TABLE")->required();
+  history->callback(
+      [flags, &action] { action = [flags] { return ReportStatus(History(*flags)); }; });
+
+  CLI::App* set = group->add_subcommand("set", "Set (or --unset) table properties");
+  set->add_option("table", flags->table, "NAMESPACE.TABLE")->required();
+  set->add_option("properties", flags->properties, "KEY=VALUE ...");
+  set->add_option("--unset", flags->unset, "property to remove (repeatable)");
+  set->callback([flags, &action] { action = [flags] { return ReportStatus(Set(*flags)); }; });
+
+  CLI::App* rollback = group->add_subcommand("rollback", "Point main back at an earlier snapshot");
+  rollback->add_option("table", flags->table, "NAMESPACE.TABLE")->required();
+  rollback->add_option("--snapshot", flags->snapshot_id, "snapshot id (an ancestor of current)")
+      ->required();
+  rollback->callback(
+      [flags, &action] { action = [flags] { return ReportStatus(Rollback(*flags)); }; });
+}
+
+}  // namespace floe::cli
