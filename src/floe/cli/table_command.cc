@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "floe/cli/commands.h"
+#include "floe/columnar/json_writer.h"
 #include "floe/columnar/schema_json.h"
+#include "floe/iceberg/scan.h"
 #include "floe/iceberg/sqlite_catalog.h"
 #include "floe/io/object_store.h"
 
@@ -28,6 +30,13 @@ struct TableFlags {
   std::vector<std::string> properties;  // KEY=VALUE
   std::vector<std::string> unset;
   int64_t snapshot_id = -1;
+  // scan / files
+  std::string metadata;                   // a metadata file instead of a catalog table
+  std::vector<std::string> map_prefixes;  // FROM=TO
+  std::string columns;                    // a,b
+  std::string as_of;                      // epoch ms or ISO-8601 UTC
+  std::string ref;
+  int64_t limit = -1;
 };
 
 Result<std::unique_ptr<iceberg::SqliteCatalog>> OpenCatalog(const TableFlags& f) {
@@ -338,6 +347,116 @@ Status Rollback(const TableFlags& f) {
   return Status::OK();
 }
 
+// The table a scan reads: from --metadata (a static table) or the catalog.
+Result<iceberg::TableMetadata> LoadForScan(const TableFlags& f) {
+  if (!f.metadata.empty()) {
+    if (!f.table.empty()) {
+      return Status::InvalidArgument("give either NAMESPACE.TABLE or --metadata, not both");
+    }
+    return iceberg::ReadTableMetadataFile(f.metadata);
+  }
+  if (f.table.empty()) return Status::InvalidArgument("name a table (NAMESPACE.TABLE) or --metadata");
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->LoadTable(id));
+  return std::move(t.metadata);
+}
+
+// "1700000000000" (epoch ms) or "2024-01-02T03:04:05[.fff][Z]" (UTC).
+Result<int64_t> ParseTimestampMs(const std::string& text) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    return std::stoll(text);
+  }
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  double sec = 0;
+  if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) != 6 &&
+      std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) != 6) {
+    return Status::InvalidArgument("--as-of '{}': expected epoch milliseconds or "
+                                   "YYYY-MM-DDTHH:MM:SS[.fff]Z",
+                                   text);
+  }
+  const int64_t days = DaysFromCivil(y, mo, d);
+  return ((days * 24 + h) * 60 + mi) * 60000 + static_cast<int64_t>(sec * 1000 + 0.5);
+}
+
+Result<iceberg::ScanOptions> ScanOptionsOf(const TableFlags& f) {
+  iceberg::ScanOptions opts;
+  const int chosen = (f.snapshot_id >= 0) + !f.as_of.empty() + !f.ref.empty();
+  if (chosen > 1) return Status::InvalidArgument("give at most one of --snapshot, --as-of, --ref");
+  if (f.snapshot_id >= 0) opts.snapshot_id = f.snapshot_id;
+  if (!f.as_of.empty()) {
+    FLOE_ASSIGN_OR_RETURN(int64_t ms, ParseTimestampMs(f.as_of));
+    opts.as_of_timestamp_ms = ms;
+  }
+  if (!f.ref.empty()) opts.ref = f.ref;
+  for (const std::string& rule : f.map_prefixes) FLOE_RETURN_IF_ERROR(opts.paths.AddRule(rule));
+  return opts;
+}
+
+Status Scan(const TableFlags& f) {
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableMetadata metadata, LoadForScan(f));
+  FLOE_ASSIGN_OR_RETURN(iceberg::ScanOptions opts, ScanOptionsOf(f));
+  FLOE_ASSIGN_OR_RETURN(iceberg::ScanPlan plan, iceberg::PlanScan(metadata, opts));
+  iceberg::TableReader reader(std::move(plan), opts.paths);
+  FLOE_ASSIGN_OR_RETURN(SchemaPtr schema, reader.schema());
+  // Projection of top-level columns, in the order asked.
+  std::vector<int> keep;
+  std::vector<std::string> names;
+  for (size_t start = 0; start <= f.columns.size() && !f.columns.empty();) {
+    const size_t comma = std::min(f.columns.find(',', start), f.columns.size());
+    names.push_back(f.columns.substr(start, comma - start));
+    start = comma + 1;
+  }
+  for (const std::string& n : names) {
+    const int i = schema->IndexOf(n);
+    if (i < 0) return Status::InvalidArgument("--columns: the table has no column '{}'", n);
+    keep.push_back(i);
+  }
+  auto projected = std::make_shared<Schema>();
+  for (int i : keep) projected->fields.push_back(schema->fields[i]);
+  std::string out;
+  int64_t printed = 0;
+  for (size_t t = 0; t < reader.plan().tasks.size() && (f.limit < 0 || printed < f.limit); ++t) {
+    FLOE_ASSIGN_OR_RETURN(std::vector<RecordBatch> batches, reader.ReadTask(t));
+    for (RecordBatch& b : batches) {
+      if (!keep.empty()) {
+        RecordBatch p;
+        p.schema = projected;
+        p.num_rows = b.num_rows;
+        for (int i : keep) p.columns.push_back(b.columns[i]);
+        b = std::move(p);
+      }
+      for (int64_t r = 0; r < b.num_rows && (f.limit < 0 || printed < f.limit); ++r, ++printed) {
+        AppendRowJson(b, r, &out);
+        out += '\n';
+      }
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  }
+  return Status::OK();
+}
+
+Status Files(const TableFlags& f) {
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableMetadata metadata, LoadForScan(f));
+  FLOE_ASSIGN_OR_RETURN(iceberg::ScanOptions opts, ScanOptionsOf(f));
+  FLOE_ASSIGN_OR_RETURN(iceberg::ScanPlan plan, iceberg::PlanScan(metadata, opts));
+  std::string out = "content\tsequence\trecords\tbytes\tpath\n";
+  for (const iceberg::FileScanTask& t : plan.tasks) {
+    out += fmt::format("data\t{}\t{}\t{}\t{}\n", t.sequence_number, t.data_file.record_count,
+                       t.data_file.file_size_in_bytes, t.data_file.file_path);
+  }
+  for (const iceberg::DeleteFileEntry& d : plan.delete_files) {
+    const char* kind = d.file.content == iceberg::DataFileContent::kEqualityDeletes
+                           ? "equality-deletes"
+                           : "position-deletes";
+    out += fmt::format("{}\t{}\t{}\t{}\t{}\n", kind, d.sequence_number, d.file.record_count,
+                       d.file.file_size_in_bytes, d.file.file_path);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return Status::OK();
+}
+
 }  // namespace
 
 void AddTableCommands(CLI::App& app, Action& action) {
@@ -387,6 +506,28 @@ void AddTableCommands(CLI::App& app, Action& action) {
       ->required();
   rollback->callback(
       [flags, &action] { action = [flags] { return ReportStatus(Rollback(*flags)); }; });
+
+  // Scans read the catalog's table or, with --metadata, a table outside the catalog.
+  auto add_scan_flags = [flags](CLI::App* cmd) {
+    cmd->add_option("table", flags->table, "NAMESPACE.TABLE (or use --metadata)");
+    cmd->add_option("--metadata", flags->metadata, "a table metadata file (path or URI)");
+    cmd->add_option("--map-prefix", flags->map_prefixes,
+                    "FROM=TO: read paths recorded under FROM at TO (repeatable; applies to "
+                    "paths inside position delete files too)");
+    cmd->add_option("--snapshot", flags->snapshot_id, "read this snapshot id");
+    cmd->add_option("--as-of", flags->as_of, "read the snapshot current at this time (epoch ms "
+                                             "or YYYY-MM-DDTHH:MM:SSZ)");
+    cmd->add_option("--ref", flags->ref, "read this branch or tag");
+  };
+  CLI::App* scan = group->add_subcommand("scan", "Print a table's rows as JSON Lines");
+  add_scan_flags(scan);
+  scan->add_option("--columns", flags->columns, "top-level columns to print: a,b");
+  scan->add_option("--limit", flags->limit, "print at most N rows");
+  scan->callback([flags, &action] { action = [flags] { return ReportStatus(Scan(*flags)); }; });
+
+  CLI::App* files = group->add_subcommand("files", "List the live data and delete files");
+  add_scan_flags(files);
+  files->callback([flags, &action] { action = [flags] { return ReportStatus(Files(*flags)); }; });
 }
 
 }  // namespace floe::cli
