@@ -44,7 +44,7 @@ bench: build
 	bash scripts/run-bench
 
 format:
-	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	git ls-files '*.h' '*.cc' | xargs clang-format -i
 
 clean:
 	rm -rf build build-asan build-fuzz

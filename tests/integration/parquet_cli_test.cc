@@ -79,8 +79,8 @@ TEST_F(ParquetCliTest, WriteThenCatRoundTripsEveryCodecAndPageVersion) {
     for (int version : {1, 2}) {
       const std::string out = (dir_ / "out.parquet").string();
       CliRun w = Floe("parquet write --schema " + schema + " --input " + rows + " -o " + out +
-                   " --compression " + codec + " --page-version " + std::to_string(version) +
-                   " --bloom kind --encoding id=delta_binary_packed");
+                      " --compression " + codec + " --page-version " + std::to_string(version) +
+                      " --bloom kind --encoding id=delta_binary_packed");
       ASSERT_EQ(w.code, 0) << codec << " v" << version << ": " << w.err;
       CliRun c = Floe("parquet cat " + out);
       ASSERT_EQ(c.code, 0) << c.err;
@@ -129,7 +129,7 @@ TEST_F(ParquetCliTest, BadInputFailsClearly) {
   // A value of the wrong type: exit 1, the line and the field named, no output file.
   const std::string out = (dir_ / "bad.parquet").string();
   CliRun w = Floe("parquet write --schema " + schema + " --input " +
-               Write("bad.jsonl", "{\"id\":1}\n{\"id\":\"two\"}\n") + " -o " + out);
+                  Write("bad.jsonl", "{\"id\":1}\n{\"id\":\"two\"}\n") + " -o " + out);
   EXPECT_EQ(w.code, 1);
   EXPECT_NE(w.err.find("line 2"), std::string::npos) << w.err;
   EXPECT_NE(w.err.find("id"), std::string::npos) << w.err;

@@ -210,8 +210,8 @@ TEST_P(ParquetBadFixtureTest, FailsClearlyOrReadsSafely) {
   const std::string expectation = spec.is_object() ? spec.value("expectation", "error") : "error";
   const Status s = ReadAll(path.string());
   if (expectation == "error") {
-    ASSERT_FALSE(s.ok()) << name << " should fail: "
-                         << (spec.is_object() ? spec.value("reason", "") : "");
+    ASSERT_FALSE(s.ok()) << name
+                         << " should fail: " << (spec.is_object() ? spec.value("reason", "") : "");
     // A clear error names the file.
     EXPECT_NE(s.message().find(name), std::string::npos) << s.ToString();
   }

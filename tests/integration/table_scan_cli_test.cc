@@ -36,7 +36,8 @@ class TableScanCliTest : public ::testing::Test {
     table_ = fs::path(FLOE_FIXTURES_DIR) / "iceberg" / "spark_v2_positional_deletes" / "table";
     ASSERT_TRUE(fs::exists(table_));
     // The metadata records one prefix, the delete file another (see the case's EXPECTED.md).
-    const std::string loc = "/test-warehouse/iceberg_test/hadoop_catalog/ice/iceberg_v2_delete_positional";
+    const std::string loc =
+        "/test-warehouse/iceberg_test/hadoop_catalog/ice/iceberg_v2_delete_positional";
     args_ = " --metadata " + (table_ / "metadata" / "v2.metadata.json").string() +
             " --map-prefix " + loc + "=" + table_.string() +
             " --map-prefix hdfs://localhost:20500" + loc + "=" + table_.string();

@@ -145,11 +145,11 @@ Status RunInspect(const std::string& file, bool as_json) {
     std::printf("row group %s: %s rows, %s bytes\n", g["index"].dump().c_str(),
                 g["num_rows"].dump().c_str(), g["total_byte_size"].dump().c_str());
     for (const auto& c : g["columns"]) {
-      std::string line = fmt::format(
-          "  {:<40} {:<12} {:>10} -> {:>10} bytes  {}", c["path"].get<std::string>(),
-          c.value("codec", "?"), c.value("uncompressed_size", ordered_json(0)).dump(),
-          c.value("compressed_size", ordered_json(0)).dump(),
-          c.value("encodings", ordered_json::array()).dump());
+      std::string line =
+          fmt::format("  {:<40} {:<12} {:>10} -> {:>10} bytes  {}", c["path"].get<std::string>(),
+                      c.value("codec", "?"), c.value("uncompressed_size", ordered_json(0)).dump(),
+                      c.value("compressed_size", ordered_json(0)).dump(),
+                      c.value("encodings", ordered_json::array()).dump());
       if (c.contains("statistics")) line += " stats=" + c["statistics"].dump();
       if (c["column_index"].get<bool>()) line += " page-index";
       if (c.value("bloom_filter", false)) line += " bloom";
@@ -220,10 +220,11 @@ Result<parquet::Encoding> ParseEncoding(const std::string& name) {
   for (const auto& [n, e] : kNames) {
     if (lower == n) return e;
   }
-  return Status::InvalidArgument("unknown encoding '{}' (plain, dictionary, rle, "
-                                 "delta_binary_packed, delta_length_byte_array, delta_byte_array, "
-                                 "byte_stream_split)",
-                                 name);
+  return Status::InvalidArgument(
+      "unknown encoding '{}' (plain, dictionary, rle, "
+      "delta_binary_packed, delta_length_byte_array, delta_byte_array, "
+      "byte_stream_split)",
+      name);
 }
 
 Status RunWrite(const WriteArgs& a) {
@@ -307,8 +308,8 @@ void AddParquetCommands(CLI::App& app, Action& action) {
   write->add_option("--schema", w->schema_file, "Schema file (JSON, see README)")->required();
   write->add_option("--input", w->input, "JSON Lines input ('-' for stdin)")->required();
   write->add_option("-o,--output", w->output, "Output file (path or URI)")->required();
-  write->add_option("--compression", w->compression,
-                    "none|snappy|gzip[:L]|zstd[:L]|lz4|brotli[:L]")->capture_default_str();
+  write->add_option("--compression", w->compression, "none|snappy|gzip[:L]|zstd[:L]|lz4|brotli[:L]")
+      ->capture_default_str();
   write->add_option("--row-group-size", w->row_group_size, "Row group size in bytes")
       ->capture_default_str();
   write->add_option("--page-size", w->page_size, "Data page size in bytes")->capture_default_str();

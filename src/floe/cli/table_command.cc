@@ -355,7 +355,8 @@ Result<iceberg::TableMetadata> LoadForScan(const TableFlags& f) {
     }
     return iceberg::ReadTableMetadataFile(f.metadata);
   }
-  if (f.table.empty()) return Status::InvalidArgument("name a table (NAMESPACE.TABLE) or --metadata");
+  if (f.table.empty())
+    return Status::InvalidArgument("name a table (NAMESPACE.TABLE) or --metadata");
   FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
   FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
   FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->LoadTable(id));
@@ -364,16 +365,19 @@ Result<iceberg::TableMetadata> LoadForScan(const TableFlags& f) {
 
 // "1700000000000" (epoch ms) or "2024-01-02T03:04:05[.fff][Z]" (UTC).
 Result<int64_t> ParseTimestampMs(const std::string& text) {
-  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      })) {
     return std::stoll(text);
   }
   int y = 0, mo = 0, d = 0, h = 0, mi = 0;
   double sec = 0;
   if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) != 6 &&
       std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) != 6) {
-    return Status::InvalidArgument("--as-of '{}': expected epoch milliseconds or "
-                                   "YYYY-MM-DDTHH:MM:SS[.fff]Z",
-                                   text);
+    return Status::InvalidArgument(
+        "--as-of '{}': expected epoch milliseconds or "
+        "YYYY-MM-DDTHH:MM:SS[.fff]Z",
+        text);
   }
   const int64_t days = DaysFromCivil(y, mo, d);
   return ((days * 24 + h) * 60 + mi) * 60000 + static_cast<int64_t>(sec * 1000 + 0.5);
@@ -515,8 +519,9 @@ void AddTableCommands(CLI::App& app, Action& action) {
                     "FROM=TO: read paths recorded under FROM at TO (repeatable; applies to "
                     "paths inside position delete files too)");
     cmd->add_option("--snapshot", flags->snapshot_id, "read this snapshot id");
-    cmd->add_option("--as-of", flags->as_of, "read the snapshot current at this time (epoch ms "
-                                             "or YYYY-MM-DDTHH:MM:SSZ)");
+    cmd->add_option("--as-of", flags->as_of,
+                    "read the snapshot current at this time (epoch ms "
+                    "or YYYY-MM-DDTHH:MM:SSZ)");
     cmd->add_option("--ref", flags->ref, "read this branch or tag");
   };
   CLI::App* scan = group->add_subcommand("scan", "Print a table's rows as JSON Lines");

@@ -110,19 +110,43 @@ void ColumnBuilder::AppendBool(bool v) {
 
 void ColumnBuilder::AppendInt(int64_t v) {
   switch (type_->id) {
-    case TypeId::kInt8: PushValue(static_cast<int8_t>(v)); break;
-    case TypeId::kInt16: PushValue(static_cast<int16_t>(v)); break;
+    case TypeId::kInt8:
+      PushValue(static_cast<int8_t>(v));
+      break;
+    case TypeId::kInt16:
+      PushValue(static_cast<int16_t>(v));
+      break;
     case TypeId::kInt32:
-    case TypeId::kDate: PushValue(static_cast<int32_t>(v)); break;
-    case TypeId::kUInt8: PushValue(static_cast<uint8_t>(v)); break;
-    case TypeId::kUInt16: PushValue(static_cast<uint16_t>(v)); break;
-    case TypeId::kUInt32: PushValue(static_cast<uint32_t>(v)); break;
-    case TypeId::kUInt64: PushValue(static_cast<uint64_t>(v)); break;
-    case TypeId::kDecimal: PushValue(static_cast<__int128>(v)); break;
-    case TypeId::kBool: PushValue<uint8_t>(v != 0); break;
-    case TypeId::kFloat32: PushValue(static_cast<float>(v)); break;
-    case TypeId::kFloat64: PushValue(static_cast<double>(v)); break;
-    default: PushValue(v); break;  // int64, time, timestamp
+    case TypeId::kDate:
+      PushValue(static_cast<int32_t>(v));
+      break;
+    case TypeId::kUInt8:
+      PushValue(static_cast<uint8_t>(v));
+      break;
+    case TypeId::kUInt16:
+      PushValue(static_cast<uint16_t>(v));
+      break;
+    case TypeId::kUInt32:
+      PushValue(static_cast<uint32_t>(v));
+      break;
+    case TypeId::kUInt64:
+      PushValue(static_cast<uint64_t>(v));
+      break;
+    case TypeId::kDecimal:
+      PushValue(static_cast<__int128>(v));
+      break;
+    case TypeId::kBool:
+      PushValue<uint8_t>(v != 0);
+      break;
+    case TypeId::kFloat32:
+      PushValue(static_cast<float>(v));
+      break;
+    case TypeId::kFloat64:
+      PushValue(static_cast<double>(v));
+      break;
+    default:
+      PushValue(v);
+      break;  // int64, time, timestamp
   }
 }
 
@@ -136,9 +160,15 @@ void ColumnBuilder::AppendUInt(uint64_t v) {
 
 void ColumnBuilder::AppendDouble(double v) {
   switch (type_->id) {
-    case TypeId::kFloat32: PushValue(static_cast<float>(v)); break;
-    case TypeId::kFloat16: PushValue(DoubleToHalf(v)); break;
-    default: PushValue(v); break;
+    case TypeId::kFloat32:
+      PushValue(static_cast<float>(v));
+      break;
+    case TypeId::kFloat16:
+      PushValue(DoubleToHalf(v));
+      break;
+    default:
+      PushValue(v);
+      break;
   }
 }
 
@@ -177,8 +207,8 @@ ColumnPtr ColumnBuilder::Finish() {
 }
 
 int64_t ColumnBuilder::ByteSize() const {
-  int64_t n = static_cast<int64_t>(col_->values.size() + col_->data.size() +
-                                   col_->offsets.size() + col_->validity.size());
+  int64_t n = static_cast<int64_t>(col_->values.size() + col_->data.size() + col_->offsets.size() +
+                                   col_->validity.size());
   for (const auto& c : children_) n += c->ByteSize();
   return n;
 }
@@ -200,7 +230,8 @@ Status RecordBatch::Validate() const {
 }
 
 BatchBuilder::BatchBuilder(SchemaPtr schema) : schema_(std::move(schema)) {
-  for (const Field& f : schema_->fields) columns_.push_back(std::make_unique<ColumnBuilder>(f.type));
+  for (const Field& f : schema_->fields)
+    columns_.push_back(std::make_unique<ColumnBuilder>(f.type));
 }
 
 int64_t BatchBuilder::ByteSize() const {

@@ -12,14 +12,16 @@
 #include <string_view>
 #include <vector>
 
+#include "floe/columnar/type.h"
 #include "floe/common/buffer.h"
 #include "floe/common/status.h"
-#include "floe/columnar/type.h"
 
 namespace floe {
 
 inline bool GetBit(const uint8_t* bits, int64_t i) { return (bits[i >> 3] >> (i & 7)) & 1; }
-inline void SetBit(uint8_t* bits, int64_t i) { bits[i >> 3] |= static_cast<uint8_t>(1u << (i & 7)); }
+inline void SetBit(uint8_t* bits, int64_t i) {
+  bits[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+}
 inline void ClearBit(uint8_t* bits, int64_t i) {
   bits[i >> 3] &= static_cast<uint8_t>(~(1u << (i & 7)));
 }
@@ -47,14 +49,19 @@ struct Column {
   bool IsValid(int64_t i) const { return null_count == 0 || GetBit(validity.data(), i); }
   bool IsNull(int64_t i) const { return !IsValid(i); }
   template <typename T>
-  T Value(int64_t i) const { return values.as<T>()[i]; }
+  T Value(int64_t i) const {
+    return values.as<T>()[i];
+  }
   template <typename T>
-  const T* Values() const { return values.as<T>(); }
+  const T* Values() const {
+    return values.as<T>();
+  }
   const int64_t* Offsets() const { return offsets.as<int64_t>(); }
   // Var-binary value i (string, enum, json, binary).
   std::string_view StringAt(int64_t i) const {
     const int64_t* o = Offsets();
-    return {reinterpret_cast<const char*>(data.data()) + o[i], static_cast<size_t>(o[i + 1] - o[i])};
+    return {reinterpret_cast<const char*>(data.data()) + o[i],
+            static_cast<size_t>(o[i + 1] - o[i])};
   }
   // Fixed-size binary value i (fixed, uuid, interval).
   std::string_view FixedAt(int64_t i) const {

@@ -68,7 +68,8 @@ ColumnPtr TakeRanges(const Column& col, std::span<const RowRange> ranges) {
   if (width > 0) {
     out->values.Reserve(static_cast<size_t>(rows) * width);
     for (const RowRange& r : ranges) {
-      out->values.Append(col.values.data() + r.begin * width, static_cast<size_t>(r.size()) * width);
+      out->values.Append(col.values.data() + r.begin * width,
+                         static_cast<size_t>(r.size()) * width);
     }
     return out;
   }

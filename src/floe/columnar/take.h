@@ -20,7 +20,8 @@ struct RowRange {
 // Sorts, merges overlapping or touching ranges and drops empty ones.
 std::vector<RowRange> NormalizeRanges(std::vector<RowRange> ranges);
 // Rows in both sets (each normalized).
-std::vector<RowRange> IntersectRanges(const std::vector<RowRange>& a, const std::vector<RowRange>& b);
+std::vector<RowRange> IntersectRanges(const std::vector<RowRange>& a,
+                                      const std::vector<RowRange>& b);
 int64_t CountRows(std::span<const RowRange> ranges);
 
 // A new column holding the rows of `column` in `ranges` (normalized, within its length),

@@ -16,8 +16,7 @@ TEST(TakeTest, NormalizeAndIntersect) {
 }
 
 TEST(TakeTest, TakesNestedRows) {
-  auto type = types::Struct({Field{"n", types::Int32()},
-                             Field{"l", types::List(types::String())}});
+  auto type = types::Struct({Field{"n", types::Int32()}, Field{"l", types::List(types::String())}});
   ColumnBuilder b(type);
   for (int i = 0; i < 6; ++i) {
     if (i == 3) {
@@ -25,7 +24,8 @@ TEST(TakeTest, TakesNestedRows) {
       continue;
     }
     b.child(0).AppendInt(i);
-    for (int k = 0; k < i; ++k) b.child(1).child(0).AppendBytes(std::string(1, static_cast<char>('a' + k)));
+    for (int k = 0; k < i; ++k)
+      b.child(1).child(0).AppendBytes(std::string(1, static_cast<char>('a' + k)));
     b.child(1).CloseList();
     b.CloseStruct();
   }

@@ -6,18 +6,24 @@ namespace floe {
 
 int64_t UnitsPerSecond(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kMilli: return 1000;
-    case TimeUnit::kMicro: return 1000000;
-    case TimeUnit::kNano: return 1000000000;
+    case TimeUnit::kMilli:
+      return 1000;
+    case TimeUnit::kMicro:
+      return 1000000;
+    case TimeUnit::kNano:
+      return 1000000000;
   }
   return 1;
 }
 
 std::string_view TimeUnitName(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kMilli: return "ms";
-    case TimeUnit::kMicro: return "us";
-    case TimeUnit::kNano: return "ns";
+    case TimeUnit::kMilli:
+      return "ms";
+    case TimeUnit::kMicro:
+      return "us";
+    case TimeUnit::kNano:
+      return "ns";
   }
   return "?";
 }
@@ -31,13 +37,18 @@ bool DataType::operator==(const DataType& o) const {
   if (id != o.id) return false;
   switch (id) {
     case TypeId::kTime:
-    case TypeId::kTimestamp: return unit == o.unit && utc == o.utc;
-    case TypeId::kDecimal: return precision == o.precision && scale == o.scale;
-    case TypeId::kFixedBinary: return byte_width == o.byte_width;
+    case TypeId::kTimestamp:
+      return unit == o.unit && utc == o.utc;
+    case TypeId::kDecimal:
+      return precision == o.precision && scale == o.scale;
+    case TypeId::kFixedBinary:
+      return byte_width == o.byte_width;
     case TypeId::kList:
     case TypeId::kStruct:
-    case TypeId::kMap: return children == o.children;
-    default: return true;
+    case TypeId::kMap:
+      return children == o.children;
+    default:
+      return true;
   }
 }
 
@@ -45,24 +56,33 @@ int DataType::FixedWidth() const {
   switch (id) {
     case TypeId::kBool:
     case TypeId::kInt8:
-    case TypeId::kUInt8: return 1;
+    case TypeId::kUInt8:
+      return 1;
     case TypeId::kInt16:
     case TypeId::kUInt16:
-    case TypeId::kFloat16: return 2;
+    case TypeId::kFloat16:
+      return 2;
     case TypeId::kInt32:
     case TypeId::kUInt32:
     case TypeId::kFloat32:
-    case TypeId::kDate: return 4;
+    case TypeId::kDate:
+      return 4;
     case TypeId::kInt64:
     case TypeId::kUInt64:
     case TypeId::kFloat64:
     case TypeId::kTime:
-    case TypeId::kTimestamp: return 8;
-    case TypeId::kDecimal: return 16;
-    case TypeId::kInterval: return 12;
-    case TypeId::kUuid: return 16;
-    case TypeId::kFixedBinary: return byte_width;
-    default: return 0;
+    case TypeId::kTimestamp:
+      return 8;
+    case TypeId::kDecimal:
+      return 16;
+    case TypeId::kInterval:
+      return 12;
+    case TypeId::kUuid:
+      return 16;
+    case TypeId::kFixedBinary:
+      return byte_width;
+    default:
+      return 0;
   }
 }
 
@@ -75,31 +95,54 @@ std::string FieldToString(const Field& f) {
 
 std::string DataType::ToString() const {
   switch (id) {
-    case TypeId::kBool: return "bool";
-    case TypeId::kInt8: return "int8";
-    case TypeId::kInt16: return "int16";
-    case TypeId::kInt32: return "int32";
-    case TypeId::kInt64: return "int64";
-    case TypeId::kUInt8: return "uint8";
-    case TypeId::kUInt16: return "uint16";
-    case TypeId::kUInt32: return "uint32";
-    case TypeId::kUInt64: return "uint64";
-    case TypeId::kFloat16: return "float16";
-    case TypeId::kFloat32: return "float32";
-    case TypeId::kFloat64: return "float64";
-    case TypeId::kDecimal: return fmt::format("decimal({}, {})", precision, scale);
-    case TypeId::kDate: return "date";
-    case TypeId::kTime: return fmt::format("time({}{})", TimeUnitName(unit), utc ? ", utc" : "");
+    case TypeId::kBool:
+      return "bool";
+    case TypeId::kInt8:
+      return "int8";
+    case TypeId::kInt16:
+      return "int16";
+    case TypeId::kInt32:
+      return "int32";
+    case TypeId::kInt64:
+      return "int64";
+    case TypeId::kUInt8:
+      return "uint8";
+    case TypeId::kUInt16:
+      return "uint16";
+    case TypeId::kUInt32:
+      return "uint32";
+    case TypeId::kUInt64:
+      return "uint64";
+    case TypeId::kFloat16:
+      return "float16";
+    case TypeId::kFloat32:
+      return "float32";
+    case TypeId::kFloat64:
+      return "float64";
+    case TypeId::kDecimal:
+      return fmt::format("decimal({}, {})", precision, scale);
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kTime:
+      return fmt::format("time({}{})", TimeUnitName(unit), utc ? ", utc" : "");
     case TypeId::kTimestamp:
       return fmt::format("timestamp({}{})", TimeUnitName(unit), utc ? ", utc" : "");
-    case TypeId::kInterval: return "interval";
-    case TypeId::kString: return "string";
-    case TypeId::kEnum: return "enum";
-    case TypeId::kJson: return "json";
-    case TypeId::kVariant: return "variant";
-    case TypeId::kBinary: return "binary";
-    case TypeId::kFixedBinary: return fmt::format("fixed({})", byte_width);
-    case TypeId::kUuid: return "uuid";
+    case TypeId::kInterval:
+      return "interval";
+    case TypeId::kString:
+      return "string";
+    case TypeId::kEnum:
+      return "enum";
+    case TypeId::kJson:
+      return "json";
+    case TypeId::kVariant:
+      return "variant";
+    case TypeId::kBinary:
+      return "binary";
+    case TypeId::kFixedBinary:
+      return fmt::format("fixed({})", byte_width);
+    case TypeId::kUuid:
+      return "uuid";
     case TypeId::kList:
       return fmt::format("list<{}{}>", children[0].type->ToString(),
                          children[0].nullable ? "" : " not null");
@@ -125,10 +168,10 @@ TypePtr Make(TypeId id) {
   t->id = id;
   return t;
 }
-#define FLOE_SIMPLE_TYPE(Name, Id)          \
-  TypePtr Name() {                          \
-    static const TypePtr kType = Make(Id);  \
-    return kType;                           \
+#define FLOE_SIMPLE_TYPE(Name, Id)         \
+  TypePtr Name() {                         \
+    static const TypePtr kType = Make(Id); \
+    return kType;                          \
   }
 }  // namespace
 FLOE_SIMPLE_TYPE(Bool, TypeId::kBool)

@@ -102,7 +102,9 @@ struct DataType {
     return id == TypeId::kString || id == TypeId::kEnum || id == TypeId::kJson ||
            id == TypeId::kVariant || id == TypeId::kBinary;
   }
-  bool IsNested() const { return id == TypeId::kList || id == TypeId::kStruct || id == TypeId::kMap; }
+  bool IsNested() const {
+    return id == TypeId::kList || id == TypeId::kStruct || id == TypeId::kMap;
+  }
 };
 
 // Constructors of shared type instances.

@@ -77,12 +77,18 @@ class Buffer {
   }
 
   template <typename T>
-  T* as() { return reinterpret_cast<T*>(data_); }
+  T* as() {
+    return reinterpret_cast<T*>(data_);
+  }
   template <typename T>
-  const T* as() const { return reinterpret_cast<const T*>(data_); }
+  const T* as() const {
+    return reinterpret_cast<const T*>(data_);
+  }
   // The contents as a span of T (size() / sizeof(T) elements).
   template <typename T>
-  std::span<const T> span() const { return {as<T>(), size_ / sizeof(T)}; }
+  std::span<const T> span() const {
+    return {as<T>(), size_ / sizeof(T)};
+  }
   std::string_view view() const { return {reinterpret_cast<const char*>(data_), size_}; }
 
  private:

@@ -4,16 +4,26 @@ namespace floe {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "OK";
-    case StatusCode::kInvalidArgument: return "Invalid argument";
-    case StatusCode::kNotFound: return "Not found";
-    case StatusCode::kAlreadyExists: return "Already exists";
-    case StatusCode::kCorruption: return "Corruption";
-    case StatusCode::kIOError: return "IO error";
-    case StatusCode::kNotSupported: return "Not supported";
-    case StatusCode::kCommitConflict: return "Commit conflict";
-    case StatusCode::kResourceExhausted: return "Resource exhausted";
-    case StatusCode::kInternal: return "Internal error";
+    case StatusCode::kOk:
+      return "OK";
+    case StatusCode::kInvalidArgument:
+      return "Invalid argument";
+    case StatusCode::kNotFound:
+      return "Not found";
+    case StatusCode::kAlreadyExists:
+      return "Already exists";
+    case StatusCode::kCorruption:
+      return "Corruption";
+    case StatusCode::kIOError:
+      return "IO error";
+    case StatusCode::kNotSupported:
+      return "Not supported";
+    case StatusCode::kCommitConflict:
+      return "Commit conflict";
+    case StatusCode::kResourceExhausted:
+      return "Resource exhausted";
+    case StatusCode::kInternal:
+      return "Internal error";
   }
   return "Unknown";
 }

@@ -107,14 +107,14 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                       // NOLINT
-  Result(Status status) : v_(std::move(status)) {                  // NOLINT
+  Result(T value) : v_(std::move(value)) {}        // NOLINT
+  Result(Status status) : v_(std::move(status)) {  // NOLINT
     if (std::get<Status>(v_).ok()) v_ = Status::Internal("Result constructed from OK status");
   }
   template <typename U>
-    requires(std::is_convertible_v<U &&, T> && !std::is_same_v<std::decay_t<U>, Status> &&
-             !std::is_same_v<std::decay_t<U>, T>)
-  Result(U&& value) : v_(T(std::forward<U>(value))) {}  // NOLINT
+  requires(std::is_convertible_v<U&&, T> && !std::is_same_v<std::decay_t<U>, Status> &&
+           !std::is_same_v<std::decay_t<U>, T>) Result(U&& value)
+      : v_(T(std::forward<U>(value))) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
@@ -138,7 +138,9 @@ class [[nodiscard]] Result {
 namespace internal {
 inline const Status& ToStatus(const Status& s) { return s; }
 template <typename T>
-const Status& ToStatus(const Result<T>& r) { return r.status(); }
+const Status& ToStatus(const Result<T>& r) {
+  return r.status();
+}
 }  // namespace internal
 
 }  // namespace floe
@@ -147,10 +149,10 @@ const Status& ToStatus(const Result<T>& r) { return r.status(); }
 #define FLOE_CONCAT(a, b) FLOE_CONCAT_IMPL(a, b)
 
 // Returns the Status of `expr` (a Status or Result) from the enclosing function when not OK.
-#define FLOE_RETURN_IF_ERROR(expr)                                                 \
-  do {                                                                             \
-    auto&& _floe_s = (expr);                                                       \
-    if (!_floe_s.ok()) return ::floe::internal::ToStatus(_floe_s);                 \
+#define FLOE_RETURN_IF_ERROR(expr)                                 \
+  do {                                                             \
+    auto&& _floe_s = (expr);                                       \
+    if (!_floe_s.ok()) return ::floe::internal::ToStatus(_floe_s); \
   } while (0)
 
 #define FLOE_ASSIGN_OR_RETURN_IMPL(tmp, lhs, rexpr) \

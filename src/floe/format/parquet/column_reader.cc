@@ -22,7 +22,11 @@ class ChunkDecoder {
  public:
   ChunkDecoder(const ColumnDescriptor& col, const ColumnMetaData& meta, uint64_t chunk_offset,
                const std::string& where, const ColumnReadOptions& options)
-      : col_(col), meta_(meta), chunk_offset_(chunk_offset), where_(where), options_(options),
+      : col_(col),
+        meta_(meta),
+        chunk_offset_(chunk_offset),
+        where_(where),
+        options_(options),
         values_(col) {
     out_.column = &col;
   }
@@ -38,14 +42,16 @@ class ChunkDecoder {
       if (!header.ok()) return Err(page_offset, header.status().message());
       pos += header_len;
       const PageHeader& h = *header;
-      if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > chunk.size() - pos) {
-        return Err(page_offset, fmt::format("page of {} compressed bytes runs past the column chunk "
-                                            "({} bytes left)",
-                                            h.compressed_page_size, chunk.size() - pos));
+      if (h.compressed_page_size < 0 ||
+          static_cast<size_t>(h.compressed_page_size) > chunk.size() - pos) {
+        return Err(page_offset,
+                   fmt::format("page of {} compressed bytes runs past the column chunk "
+                               "({} bytes left)",
+                               h.compressed_page_size, chunk.size() - pos));
       }
       if (h.uncompressed_page_size < 0 || h.uncompressed_page_size > options_.max_page_bytes) {
-        return Err(page_offset, fmt::format("page declares {} uncompressed bytes",
-                                            h.uncompressed_page_size));
+        return Err(page_offset,
+                   fmt::format("page declares {} uncompressed bytes", h.uncompressed_page_size));
       }
       const std::span<const uint8_t> body = chunk.subspan(pos, h.compressed_page_size);
       pos += h.compressed_page_size;
@@ -56,17 +62,23 @@ class ChunkDecoder {
       }
       Status s;
       switch (h.type) {
-        case PageType::kDictionaryPage: s = DictionaryPage(h, body); break;
-        case PageType::kDataPage: s = DataPageV1(h, body, &values_seen); break;
-        case PageType::kDataPageV2: s = DataPageV2(h, body, &values_seen); break;
-        default: break;  // index pages and unknown page types are skipped
+        case PageType::kDictionaryPage:
+          s = DictionaryPage(h, body);
+          break;
+        case PageType::kDataPage:
+          s = DataPageV1(h, body, &values_seen);
+          break;
+        case PageType::kDataPageV2:
+          s = DataPageV2(h, body, &values_seen);
+          break;
+        default:
+          break;  // index pages and unknown page types are skipped
       }
       if (!s.ok()) return Err(page_offset, s.message());
     }
     if (whole_chunk && values_seen < meta_.num_values) {
-      return Err(chunk_offset_ + pos,
-                 fmt::format("column chunk ended after {} of its {} values", values_seen,
-                             meta_.num_values));
+      return Err(chunk_offset_ + pos, fmt::format("column chunk ended after {} of its {} values",
+                                                  values_seen, meta_.num_values));
     }
     out_.num_entries = values_seen;
     FLOE_RETURN_IF_ERROR(values_.Finish(&out_));
@@ -148,10 +160,12 @@ class ChunkDecoder {
     };
     const size_t first = out_.def_levels.size();
     if (col_.max_rep_level > 0) {
-      FLOE_RETURN_IF_ERROR(levels(dp.repetition_level_encoding, col_.max_rep_level, &out_.rep_levels));
+      FLOE_RETURN_IF_ERROR(
+          levels(dp.repetition_level_encoding, col_.max_rep_level, &out_.rep_levels));
     }
     if (col_.max_def_level > 0) {
-      FLOE_RETURN_IF_ERROR(levels(dp.definition_level_encoding, col_.max_def_level, &out_.def_levels));
+      FLOE_RETURN_IF_ERROR(
+          levels(dp.definition_level_encoding, col_.max_def_level, &out_.def_levels));
     }
     const int64_t present = CountPresent(first, n);
     FLOE_RETURN_IF_ERROR(values_.DecodePage(dp.encoding, rest, present));

@@ -36,14 +36,16 @@ bool SelectPath(const SchemaNode& n, const std::vector<std::string>& parts, size
     return true;
   }
   switch (n.kind) {
-    case NodeKind::kPrimitive: return false;
+    case NodeKind::kPrimitive:
+      return false;
     case NodeKind::kStruct:
       for (const SchemaNode& c : n.children) {
         if (c.name == parts[i]) return SelectPath(c, parts, i + 1, out);
       }
       return false;
     case NodeKind::kList:
-      if (parts[i] == "element" || parts[i] == "list") return SelectPath(n.children[0], parts, i + 1, out);
+      if (parts[i] == "element" || parts[i] == "list")
+        return SelectPath(n.children[0], parts, i + 1, out);
       return SelectPath(n.children[0], parts, i, out);
     case NodeKind::kMap:
     case NodeKind::kVariant:
@@ -125,9 +127,10 @@ Status FileReader::ReadFooter() {
   FLOE_ASSIGN_OR_RETURN(std::string tail, file_->ReadAt(file_size_ - tail_len, tail_len));
   const std::string_view magic(tail.data() + tail.size() - 4, 4);
   if (IsEncryptedFooterMagic(magic)) {
-    return Status::NotSupported("{}: the footer is encrypted (magic PARE); floe does not read "
-                                "encrypted Parquet files",
-                                name);
+    return Status::NotSupported(
+        "{}: the footer is encrypted (magic PARE); floe does not read "
+        "encrypted Parquet files",
+        name);
   }
   if (magic != kParquetMagic) {
     return Status::Corruption("{}: not a Parquet file: the last 4 bytes are not 'PAR1' (offset {})",
@@ -151,9 +154,10 @@ Status FileReader::ReadFooter() {
     return md.status().WithContext(fmt::format("{}: footer at offset {}", name, footer_start));
   }
   if (md->encryption_algorithm) {
-    return Status::NotSupported("{}: columns are encrypted (plaintext footer with an encryption "
-                                "algorithm); floe does not read encrypted Parquet files",
-                                name);
+    return Status::NotSupported(
+        "{}: columns are encrypted (plaintext footer with an encryption "
+        "algorithm); floe does not read encrypted Parquet files",
+        name);
   }
   if (md->num_rows < 0) {
     return Status::Corruption("{}: footer says {} rows", name, md->num_rows);
@@ -164,8 +168,8 @@ Status FileReader::ReadFooter() {
   for (size_t i = 0; i < md->row_groups.size(); ++i) {
     const RowGroup& rg = md->row_groups[i];
     if (rg.columns.size() != static_cast<size_t>(schema_->num_columns())) {
-      return Status::Corruption("{}: row group {} has {} column chunks, the schema {} columns", name,
-                                i, rg.columns.size(), schema_->num_columns());
+      return Status::Corruption("{}: row group {} has {} column chunks, the schema {} columns",
+                                name, i, rg.columns.size(), schema_->num_columns());
     }
     if (rg.num_rows < 0) {
       return Status::Corruption("{}: row group {} says {} rows", name, i, rg.num_rows);
@@ -237,9 +241,10 @@ Result<io::ByteRange> FileReader::ChunkRange(const ColumnChunk& chunk, int colum
   const int64_t len = m.total_compressed_size;
   if (start < 4 || len < 0 || static_cast<uint64_t>(start) > file_size_ ||
       static_cast<uint64_t>(len) > file_size_ - static_cast<uint64_t>(start)) {
-    return Status::Corruption("{}: column '{}' chunk at offset {} with {} bytes lies outside the "
-                              "file ({} bytes)",
-                              file_->name(), path, start, len, file_size_);
+    return Status::Corruption(
+        "{}: column '{}' chunk at offset {} with {} bytes lies outside the "
+        "file ({} bytes)",
+        file_->name(), path, start, len, file_size_);
   }
   return io::ByteRange{static_cast<uint64_t>(start), static_cast<uint64_t>(len)};
 }
@@ -260,7 +265,8 @@ Result<RecordBatch> FileReader::ReadRowGroup(int index) {
     ranges.push_back(r);
     if (r.length > 0) to_read.push_back(r);
   }
-  FLOE_ASSIGN_OR_RETURN(std::vector<std::string> fetched, file_->ReadRanges(to_read, options_.coalesce));
+  FLOE_ASSIGN_OR_RETURN(std::vector<std::string> fetched,
+                        file_->ReadRanges(to_read, options_.coalesce));
   std::vector<std::string> chunks(ranges.size());
   for (size_t i = 0, j = 0; i < ranges.size(); ++i) {
     if (ranges[i].length > 0) chunks[i] = std::move(fetched[j++]);
@@ -389,8 +395,9 @@ Result<std::vector<OffsetIndex>> FileReader::ReadOffsetIndexes(const RowGroup& r
     const int64_t off = *cc.offset_index_offset, len = *cc.offset_index_length;
     if (off < 4 || len <= 0 || static_cast<uint64_t>(off) > file_size_ ||
         static_cast<uint64_t>(len) > file_size_ - off) {
-      return Status::Corruption("{}: column '{}' offset index at {} ({} bytes) lies outside the file",
-                                file_->name(), schema_->columns()[leaves[i]].dotted_path, off, len);
+      return Status::Corruption(
+          "{}: column '{}' offset index at {} ({} bytes) lies outside the file", file_->name(),
+          schema_->columns()[leaves[i]].dotted_path, off, len);
     }
     ranges.push_back({static_cast<uint64_t>(off), static_cast<uint64_t>(len)});
     which.push_back(i);
@@ -402,7 +409,8 @@ Result<std::vector<OffsetIndex>> FileReader::ReadOffsetIndexes(const RowGroup& r
     auto oi = DecodeOffsetIndex(
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(b.data()), b.size()));
     if (!oi.ok()) {
-      return oi.status().WithContext(fmt::format("{}: column '{}' offset index", file_->name(), path));
+      return oi.status().WithContext(
+          fmt::format("{}: column '{}' offset index", file_->name(), path));
     }
     // Pages must start at increasing rows within the row group and lie in the file.
     int64_t prev = -1;
@@ -411,10 +419,10 @@ Result<std::vector<OffsetIndex>> FileReader::ReadOffsetIndexes(const RowGroup& r
           loc.offset < 4 || loc.compressed_page_size <= 0 ||
           static_cast<uint64_t>(loc.offset) > file_size_ ||
           static_cast<uint64_t>(loc.compressed_page_size) > file_size_ - loc.offset) {
-        return Status::Corruption("{}: column '{}' offset index has an invalid page location "
-                                  "(offset {}, size {}, first row {})",
-                                  file_->name(), path, loc.offset, loc.compressed_page_size,
-                                  loc.first_row_index);
+        return Status::Corruption(
+            "{}: column '{}' offset index has an invalid page location "
+            "(offset {}, size {}, first row {})",
+            file_->name(), path, loc.offset, loc.compressed_page_size, loc.first_row_index);
       }
       prev = loc.first_row_index;
     }
@@ -487,7 +495,8 @@ bool Overlaps(const RowRange& page, const std::vector<RowRange>& ranges) {
 }
 
 // `target` (within `span`) in the coordinates of the rows `span` lists back to back.
-std::vector<RowRange> Relative(const std::vector<RowRange>& span, const std::vector<RowRange>& target) {
+std::vector<RowRange> Relative(const std::vector<RowRange>& span,
+                               const std::vector<RowRange>& target) {
   std::vector<RowRange> out;
   int64_t base = 0;
   size_t t = 0;
@@ -562,7 +571,8 @@ Result<RecordBatch> FileReader::ReadRows(int index, const std::vector<RowRange>&
           }
         }
       }
-      FLOE_ASSIGN_OR_RETURN(std::vector<std::string> parts, file_->ReadRanges(ranges, options_.coalesce));
+      FLOE_ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                            file_->ReadRanges(ranges, options_.coalesce));
       std::string bytes;
       for (std::string& part : parts) bytes += part;
       auto data = ReadColumnChunk(

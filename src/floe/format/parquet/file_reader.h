@@ -94,7 +94,8 @@ class FileReader {
   // when every row might (or there is no page index to tell).
   Result<std::optional<std::vector<RowRange>>> SelectRows(int index);
   Result<RecordBatch> ReadRows(int index, const std::vector<RowRange>& rows);
-  Result<std::vector<OffsetIndex>> ReadOffsetIndexes(const RowGroup& rg, const std::vector<int>& leaves);
+  Result<std::vector<OffsetIndex>> ReadOffsetIndexes(const RowGroup& rg,
+                                                     const std::vector<int>& leaves);
 
   std::shared_ptr<io::RandomAccessFile> file_;
   ReaderOptions options_;

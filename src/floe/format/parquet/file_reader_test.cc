@@ -60,7 +60,8 @@ void ExpectSupersetOfMatches(const std::vector<std::string>& all,
       ASSERT_FALSE(m) << "a matching row was pruned: " << row;
     }
   }
-  EXPECT_EQ(j, filtered.size()) << "the filtered read returned rows not in the file, or out of order";
+  EXPECT_EQ(j, filtered.size())
+      << "the filtered read returned rows not in the file, or out of order";
   EXPECT_GT(wanted, 0) << "the test predicate should match something";
 }
 
@@ -90,7 +91,8 @@ TEST(ParquetReaderTest, UnknownColumnIsAClearError) {
 TEST(ParquetReaderTest, PageIndexSkipsPagesAndKeepsMatches) {
   const std::string path = Fixture("alltypes_tiny_pages.parquet");
   const auto all = ReadAll(path);
-  for (auto [op, v] : {std::pair{Op::kEq, 122}, std::pair{Op::kGtEq, 7000}, std::pair{Op::kLt, 40}}) {
+  for (auto [op, v] :
+       {std::pair{Op::kEq, 122}, std::pair{Op::kGtEq, 7000}, std::pair{Op::kLt, 40}}) {
     ReaderOptions opts;
     opts.filter = {ColumnPredicate{"id", op, {Literal::Int(v)}}};
     auto r = OpenParquetFile(path, opts);
@@ -167,7 +169,8 @@ TEST(ParquetReaderTest, PageIndexOnNestedColumnsWithUnalignedPages) {
   auto schema = std::make_shared<Schema>(std::vector<Field>{
       Field{"id", types::Int64(), false},
       Field{"tags", types::List(types::String()), true},
-      Field{"s", types::Struct({Field{"a", types::Int32(), true}, Field{"b", types::String(), true}}),
+      Field{"s",
+            types::Struct({Field{"a", types::Int32(), true}, Field{"b", types::String(), true}}),
             true},
   });
   BatchBuilder bb(schema);
@@ -177,7 +180,8 @@ TEST(ParquetReaderTest, PageIndexOnNestedColumnsWithUnalignedPages) {
     if (i % 7 == 0) {
       bb.column(1).AppendNull();
     } else {
-      for (int64_t k = 0; k < i % 4; ++k) bb.column(1).child(0).AppendBytes("t" + std::to_string(i * k));
+      for (int64_t k = 0; k < i % 4; ++k)
+        bb.column(1).child(0).AppendBytes("t" + std::to_string(i * k));
       bb.column(1).CloseList();
     }
     if (i % 11 == 0) {

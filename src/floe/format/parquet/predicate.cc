@@ -46,16 +46,21 @@ std::string MinimalBigEndian(__int128 v) {
 // The literal as a signed integer when it is integral.
 std::optional<__int128> AsInteger(const Literal& l) {
   switch (l.kind) {
-    case Literal::Kind::kInt: return l.i;
-    case Literal::Kind::kUInt: return static_cast<__int128>(l.u);
-    case Literal::Kind::kDecimal: return l.decimal;
-    case Literal::Kind::kBool: return l.b ? 1 : 0;
+    case Literal::Kind::kInt:
+      return l.i;
+    case Literal::Kind::kUInt:
+      return static_cast<__int128>(l.u);
+    case Literal::Kind::kDecimal:
+      return l.decimal;
+    case Literal::Kind::kBool:
+      return l.b ? 1 : 0;
     case Literal::Kind::kDouble:
       if (std::isfinite(l.d) && std::trunc(l.d) == l.d && std::fabs(l.d) < 9.2e18) {
         return static_cast<__int128>(static_cast<int64_t>(l.d));
       }
       return std::nullopt;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -77,7 +82,8 @@ Result<std::string> EncodeLiteral(const ColumnDescriptor& c, const Literal& l) {
     case Type::kInt32: {
       auto v = AsInteger(l);
       if (!v) return OutOfRange(c, "an integer");
-      const bool is_unsigned = t.id == TypeId::kUInt8 || t.id == TypeId::kUInt16 || t.id == TypeId::kUInt32;
+      const bool is_unsigned =
+          t.id == TypeId::kUInt8 || t.id == TypeId::kUInt16 || t.id == TypeId::kUInt32;
       const __int128 lo = is_unsigned ? 0 : std::numeric_limits<int32_t>::min();
       const __int128 hi = is_unsigned ? __int128{std::numeric_limits<uint32_t>::max()}
                                       : __int128{std::numeric_limits<int32_t>::max()};
@@ -123,20 +129,24 @@ Result<std::string> EncodeLiteral(const ColumnDescriptor& c, const Literal& l) {
       }
       if (t.id == TypeId::kFloat16) {
         if (l.kind != Literal::Kind::kDouble && !AsInteger(l)) return OutOfRange(c, "a number");
-        const double d = l.kind == Literal::Kind::kDouble ? l.d : static_cast<double>(*AsInteger(l));
+        const double d =
+            l.kind == Literal::Kind::kDouble ? l.d : static_cast<double>(*AsInteger(l));
         return LittleEndian(DoubleToHalf(d));
       }
-      if (l.kind != Literal::Kind::kBytes || static_cast<int32_t>(l.bytes.size()) != c.type_length) {
+      if (l.kind != Literal::Kind::kBytes ||
+          static_cast<int32_t>(l.bytes.size()) != c.type_length) {
         return OutOfRange(c, "fixed-size bytes");
       }
       return l.bytes;
-    case Type::kInt96: break;
+    case Type::kInt96:
+      break;
   }
   return Status::NotSupported("column '{}': {} cannot be compared", c.dotted_path,
                               TypeName(c.physical_type));
 }
 
-Result<BoundPredicate> BoundPredicate::Bind(const ColumnPredicate& p, const SchemaDescriptor& schema) {
+Result<BoundPredicate> BoundPredicate::Bind(const ColumnPredicate& p,
+                                            const SchemaDescriptor& schema) {
   BoundPredicate b;
   for (const ColumnDescriptor& c : schema.columns()) {
     // Columnar path: the Parquet path of a non-repeated leaf equals the columnar one.
@@ -174,32 +184,42 @@ bool BoundPredicate::MightMatch(const std::optional<std::string>& min,
                                 std::optional<int64_t> null_count,
                                 std::optional<int64_t> num_values, bool all_null) const {
   switch (op_) {
-    case Op::kIsNull: return all_null || !null_count || *null_count > 0;
+    case Op::kIsNull:
+      return all_null || !null_count || *null_count > 0;
     case Op::kIsNotNull:
       if (all_null) return false;
       return !(null_count && num_values && *null_count >= *num_values);
-    default: break;
+    default:
+      break;
   }
   if (all_null) return false;  // comparisons never match null
   if (has_nan_ || order_ == StatsOrder::kNone || encoded_.empty() || !min || !max) return true;
-  auto cmp = [&](const std::string& a, const std::string& b) { return CompareEncoded(order_, a, b); };
+  auto cmp = [&](const std::string& a, const std::string& b) {
+    return CompareEncoded(order_, a, b);
+  };
   const std::string& v = encoded_[0];
   switch (op_) {
-    case Op::kEq: return cmp(v, *min) >= 0 && cmp(v, *max) <= 0;
+    case Op::kEq:
+      return cmp(v, *min) >= 0 && cmp(v, *max) <= 0;
     case Op::kNotEq:
       // Only a chunk whose every value equals v (and that has no nulls... which never
       // match either) can be ruled out.
       return !(cmp(*min, v) == 0 && cmp(*max, v) == 0);
-    case Op::kLt: return cmp(*min, v) < 0;
-    case Op::kLtEq: return cmp(*min, v) <= 0;
-    case Op::kGt: return cmp(*max, v) > 0;
-    case Op::kGtEq: return cmp(*max, v) >= 0;
+    case Op::kLt:
+      return cmp(*min, v) < 0;
+    case Op::kLtEq:
+      return cmp(*min, v) <= 0;
+    case Op::kGt:
+      return cmp(*max, v) > 0;
+    case Op::kGtEq:
+      return cmp(*max, v) >= 0;
     case Op::kIn:
       for (const std::string& e : encoded_) {
         if (cmp(e, *min) >= 0 && cmp(e, *max) <= 0) return true;
       }
       return false;
-    default: return true;
+    default:
+      return true;
   }
 }
 
@@ -223,7 +243,8 @@ bool BoundPredicate::MightMatchChunk(const ColumnMetaData& meta, const FileMetaD
         min = s.min;
         max = s.max;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   const bool all_null = s.null_count && *s.null_count == meta.num_values && meta.num_values > 0;

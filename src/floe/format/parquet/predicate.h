@@ -31,17 +31,47 @@ struct Literal {
   std::string bytes;
   __int128 decimal = 0;
 
-  static Literal Bool(bool v) { Literal l; l.kind = Kind::kBool; l.b = v; return l; }
-  static Literal Int(int64_t v) { Literal l; l.kind = Kind::kInt; l.i = v; return l; }
-  static Literal UInt(uint64_t v) { Literal l; l.kind = Kind::kUInt; l.u = v; return l; }
-  static Literal Double(double v) { Literal l; l.kind = Kind::kDouble; l.d = v; return l; }
-  static Literal Bytes(std::string v) { Literal l; l.kind = Kind::kBytes; l.bytes = std::move(v); return l; }
-  static Literal Decimal(__int128 v) { Literal l; l.kind = Kind::kDecimal; l.decimal = v; return l; }
+  static Literal Bool(bool v) {
+    Literal l;
+    l.kind = Kind::kBool;
+    l.b = v;
+    return l;
+  }
+  static Literal Int(int64_t v) {
+    Literal l;
+    l.kind = Kind::kInt;
+    l.i = v;
+    return l;
+  }
+  static Literal UInt(uint64_t v) {
+    Literal l;
+    l.kind = Kind::kUInt;
+    l.u = v;
+    return l;
+  }
+  static Literal Double(double v) {
+    Literal l;
+    l.kind = Kind::kDouble;
+    l.d = v;
+    return l;
+  }
+  static Literal Bytes(std::string v) {
+    Literal l;
+    l.kind = Kind::kBytes;
+    l.bytes = std::move(v);
+    return l;
+  }
+  static Literal Decimal(__int128 v) {
+    Literal l;
+    l.kind = Kind::kDecimal;
+    l.decimal = v;
+    return l;
+  }
 };
 
 struct ColumnPredicate {
   enum class Op : uint8_t { kEq, kNotEq, kLt, kLtEq, kGt, kGtEq, kIn, kIsNull, kIsNotNull };
-  std::string column;           // columnar path of a non-repeated primitive: "a", "s.b"
+  std::string column;  // columnar path of a non-repeated primitive: "a", "s.b"
   Op op = Op::kEq;
   std::vector<Literal> values;  // one for comparisons, several for kIn, none for null tests
 };

@@ -40,10 +40,13 @@ class Assembler {
   // `enclosing_rep`: repetition level of the nearest enclosing list (0 at top level).
   Result<ColumnPtr> Build(const SchemaNode& node, int16_t threshold, int16_t enclosing_rep) {
     switch (node.kind) {
-      case NodeKind::kPrimitive: return BuildPrimitive(node, threshold);
-      case NodeKind::kStruct: return BuildStruct(node, threshold, enclosing_rep);
+      case NodeKind::kPrimitive:
+        return BuildPrimitive(node, threshold);
+      case NodeKind::kStruct:
+        return BuildStruct(node, threshold, enclosing_rep);
       case NodeKind::kList:
-      case NodeKind::kMap: return BuildList(node, threshold, enclosing_rep);
+      case NodeKind::kMap:
+        return BuildList(node, threshold, enclosing_rep);
       case NodeKind::kVariant: {
         SchemaNode as_struct = node;
         as_struct.kind = NodeKind::kStruct;
@@ -114,8 +117,8 @@ class Assembler {
         if (d >= node.repeated_def_level) ++elements;
       } else if (r == node.rep_level) {
         if (!open) {
-          return Status::Corruption("column '{}': repetition level {} at entry {} continues no list",
-                                    node.name, r, i);
+          return Status::Corruption(
+              "column '{}': repetition level {} at entry {} continues no list", node.name, r, i);
         }
         ++elements;
       }

@@ -10,17 +10,23 @@ constexpr int kMaxSchemaDepth = 128;
 
 floe::TimeUnit ToColumnarUnit(const TimeUnit& u) {
   switch (u.kind) {
-    case TimeUnit::Kind::kMillis: return floe::TimeUnit::kMilli;
-    case TimeUnit::Kind::kNanos: return floe::TimeUnit::kNano;
-    default: return floe::TimeUnit::kMicro;
+    case TimeUnit::Kind::kMillis:
+      return floe::TimeUnit::kMilli;
+    case TimeUnit::Kind::kNanos:
+      return floe::TimeUnit::kNano;
+    default:
+      return floe::TimeUnit::kMicro;
   }
 }
 
 TimeUnit::Kind ToParquetUnit(floe::TimeUnit u) {
   switch (u) {
-    case floe::TimeUnit::kMilli: return TimeUnit::Kind::kMillis;
-    case floe::TimeUnit::kNano: return TimeUnit::Kind::kNanos;
-    default: return TimeUnit::Kind::kMicros;
+    case floe::TimeUnit::kMilli:
+      return TimeUnit::Kind::kMillis;
+    case floe::TimeUnit::kNano:
+      return TimeUnit::Kind::kNanos;
+    default:
+      return TimeUnit::Kind::kMicros;
   }
 }
 
@@ -48,9 +54,10 @@ Result<TypePtr> DecimalType(const SchemaElement& e, const std::string& path) {
     scale = e.logical_type->decimal.scale;
   }
   if (precision <= 0 || precision > 38 || scale < 0 || scale > precision) {
-    return Status::NotSupported("column '{}': decimal({}, {}) is outside what floe reads (1..38 "
-                                "digits, 0 <= scale <= precision)",
-                                path, precision, scale);
+    return Status::NotSupported(
+        "column '{}': decimal({}, {}) is outside what floe reads (1..38 "
+        "digits, 0 <= scale <= precision)",
+        path, precision, scale);
   }
   return types::Decimal(precision, scale);
 }
@@ -58,18 +65,24 @@ Result<TypePtr> DecimalType(const SchemaElement& e, const std::string& path) {
 // The columnar type of a leaf, from its physical type and annotations.
 Result<TypePtr> LeafType(const SchemaElement& e, const std::string& path) {
   const Type physical = *e.type;
-  const LogicalType::Kind lk = e.logical_type ? e.logical_type->kind : LogicalType::Kind::kUnrecognized;
-  const bool decimal = lk == LogicalType::Kind::kDecimal || HasConverted(e, ConvertedType::kDecimal);
+  const LogicalType::Kind lk =
+      e.logical_type ? e.logical_type->kind : LogicalType::Kind::kUnrecognized;
+  const bool decimal =
+      lk == LogicalType::Kind::kDecimal || HasConverted(e, ConvertedType::kDecimal);
   switch (physical) {
-    case Type::kBoolean: return types::Bool();
+    case Type::kBoolean:
+      return types::Bool();
     case Type::kInt32: {
       if (decimal) return DecimalType(e, path);
       if (lk == LogicalType::Kind::kInteger) {
         const IntType& it = e.logical_type->integer;
         switch (it.bit_width) {
-          case 8: return it.is_signed ? types::Int8() : types::UInt8();
-          case 16: return it.is_signed ? types::Int16() : types::UInt16();
-          case 32: return it.is_signed ? types::Int32() : types::UInt32();
+          case 8:
+            return it.is_signed ? types::Int8() : types::UInt8();
+          case 16:
+            return it.is_signed ? types::Int16() : types::UInt16();
+          case 32:
+            return it.is_signed ? types::Int32() : types::UInt32();
           default:
             return Status::Corruption("column '{}': INT({}) annotation on INT32", path,
                                       it.bit_width);
@@ -84,13 +97,20 @@ Result<TypePtr> LeafType(const SchemaElement& e, const std::string& path) {
       }
       if (e.converted_type) {
         switch (*e.converted_type) {
-          case ConvertedType::kInt8: return types::Int8();
-          case ConvertedType::kInt16: return types::Int16();
-          case ConvertedType::kUint8: return types::UInt8();
-          case ConvertedType::kUint16: return types::UInt16();
-          case ConvertedType::kUint32: return types::UInt32();
-          case ConvertedType::kTimeMillis: return types::Time(floe::TimeUnit::kMilli, true);
-          default: break;
+          case ConvertedType::kInt8:
+            return types::Int8();
+          case ConvertedType::kInt16:
+            return types::Int16();
+          case ConvertedType::kUint8:
+            return types::UInt8();
+          case ConvertedType::kUint16:
+            return types::UInt16();
+          case ConvertedType::kUint32:
+            return types::UInt32();
+          case ConvertedType::kTimeMillis:
+            return types::Time(floe::TimeUnit::kMilli, true);
+          default:
+            break;
         }
       }
       return types::Int32();
@@ -110,13 +130,16 @@ Result<TypePtr> LeafType(const SchemaElement& e, const std::string& path) {
       }
       if (e.converted_type) {
         switch (*e.converted_type) {
-          case ConvertedType::kUint64: return types::UInt64();
+          case ConvertedType::kUint64:
+            return types::UInt64();
           case ConvertedType::kTimestampMillis:
             return types::Timestamp(floe::TimeUnit::kMilli, true);
           case ConvertedType::kTimestampMicros:
             return types::Timestamp(floe::TimeUnit::kMicro, true);
-          case ConvertedType::kTimeMicros: return types::Time(floe::TimeUnit::kMicro, true);
-          default: break;
+          case ConvertedType::kTimeMicros:
+            return types::Time(floe::TimeUnit::kMicro, true);
+          default:
+            break;
         }
       }
       return types::Int64();
@@ -127,8 +150,10 @@ Result<TypePtr> LeafType(const SchemaElement& e, const std::string& path) {
       // dates up to 9999 and beyond. Like other readers, floe does not mark them
       // UTC-adjusted: writers disagree on what the wall-clock values mean.
       return types::Timestamp(floe::TimeUnit::kMicro, false);
-    case Type::kFloat: return types::Float32();
-    case Type::kDouble: return types::Float64();
+    case Type::kFloat:
+      return types::Float32();
+    case Type::kDouble:
+      return types::Float64();
     case Type::kByteArray: {
       if (decimal) return DecimalType(e, path);
       if (lk == LogicalType::Kind::kString || HasConverted(e, ConvertedType::kUtf8)) {
@@ -241,8 +266,8 @@ class TreeReader {
     node.field_id = e.field_id.value_or(-1);
     if (!IsGroup(e)) return ConvertLeaf(e, std::move(node), path);
 
-    const bool is_list = HasLogical(e, LogicalType::Kind::kList) ||
-                         HasConverted(e, ConvertedType::kList);
+    const bool is_list =
+        HasLogical(e, LogicalType::Kind::kList) || HasConverted(e, ConvertedType::kList);
     const bool is_map = HasLogical(e, LogicalType::Kind::kMap) ||
                         HasConverted(e, ConvertedType::kMap) ||
                         HasConverted(e, ConvertedType::kMapKeyValue);
@@ -328,9 +353,9 @@ class TreeReader {
 
     // The repeated field itself is the element when it is a primitive, a group with
     // several children, or a one-child group named "array" or "<list>_tuple".
-    const bool repeated_is_element =
-        !IsGroup(r) || repeated.children.size() != 1 || r.name == "array" ||
-        r.name == elements_[raw.index].name + "_tuple";
+    const bool repeated_is_element = !IsGroup(r) || repeated.children.size() != 1 ||
+                                     r.name == "array" ||
+                                     r.name == elements_[raw.index].name + "_tuple";
     path.push_back(r.name);
     SchemaNode element;
     if (repeated_is_element) {
@@ -384,7 +409,8 @@ class TreeWriter {
     }
     SchemaElement e;
     e.name = f.name;
-    e.repetition_type = f.nullable ? FieldRepetitionType::kOptional : FieldRepetitionType::kRequired;
+    e.repetition_type =
+        f.nullable ? FieldRepetitionType::kOptional : FieldRepetitionType::kRequired;
     if (opts_.write_field_ids && f.id >= 0) e.field_id = f.id;
     SchemaNode node;
     node.name = f.name;
@@ -417,7 +443,8 @@ class TreeWriter {
         node.rep_level = static_cast<int16_t>(rep + 1);
         e.num_children = 1;
         e.converted_type = is_map ? ConvertedType::kMap : ConvertedType::kList;
-        e.logical_type = LogicalType::Of(is_map ? LogicalType::Kind::kMap : LogicalType::Kind::kList);
+        e.logical_type =
+            LogicalType::Of(is_map ? LogicalType::Kind::kMap : LogicalType::Kind::kList);
         elements_->push_back(std::move(e));
         SchemaElement repeated;
         repeated.name = is_map ? "key_value" : "list";
@@ -431,17 +458,17 @@ class TreeWriter {
           key.nullable = false;
           Field value = t.children[1];
           value.name = "value";
-          FLOE_ASSIGN_OR_RETURN(SchemaNode k, WriteField(key, node.repeated_def_level,
-                                                         node.rep_level, path));
-          FLOE_ASSIGN_OR_RETURN(SchemaNode v, WriteField(value, node.repeated_def_level,
-                                                         node.rep_level, path));
+          FLOE_ASSIGN_OR_RETURN(SchemaNode k,
+                                WriteField(key, node.repeated_def_level, node.rep_level, path));
+          FLOE_ASSIGN_OR_RETURN(SchemaNode v,
+                                WriteField(value, node.repeated_def_level, node.rep_level, path));
           node.children.push_back(std::move(k));
           node.children.push_back(std::move(v));
         } else {
           Field element = t.children[0];
           element.name = "element";
-          FLOE_ASSIGN_OR_RETURN(SchemaNode el, WriteField(element, node.repeated_def_level,
-                                                          node.rep_level, path));
+          FLOE_ASSIGN_OR_RETURN(SchemaNode el,
+                                WriteField(element, node.repeated_def_level, node.rep_level, path));
           node.children.push_back(std::move(el));
         }
         path.pop_back();
@@ -489,22 +516,44 @@ class TreeWriter {
       if (ct) e->converted_type = *ct;
     };
     switch (t.id) {
-      case TypeId::kBool: e->type = Type::kBoolean; break;
-      case TypeId::kInt8: integer(Type::kInt32, 8, true, ConvertedType::kInt8); break;
-      case TypeId::kInt16: integer(Type::kInt32, 16, true, ConvertedType::kInt16); break;
-      case TypeId::kInt32: e->type = Type::kInt32; break;
-      case TypeId::kInt64: e->type = Type::kInt64; break;
-      case TypeId::kUInt8: integer(Type::kInt32, 8, false, ConvertedType::kUint8); break;
-      case TypeId::kUInt16: integer(Type::kInt32, 16, false, ConvertedType::kUint16); break;
-      case TypeId::kUInt32: integer(Type::kInt32, 32, false, ConvertedType::kUint32); break;
-      case TypeId::kUInt64: integer(Type::kInt64, 64, false, ConvertedType::kUint64); break;
+      case TypeId::kBool:
+        e->type = Type::kBoolean;
+        break;
+      case TypeId::kInt8:
+        integer(Type::kInt32, 8, true, ConvertedType::kInt8);
+        break;
+      case TypeId::kInt16:
+        integer(Type::kInt32, 16, true, ConvertedType::kInt16);
+        break;
+      case TypeId::kInt32:
+        e->type = Type::kInt32;
+        break;
+      case TypeId::kInt64:
+        e->type = Type::kInt64;
+        break;
+      case TypeId::kUInt8:
+        integer(Type::kInt32, 8, false, ConvertedType::kUint8);
+        break;
+      case TypeId::kUInt16:
+        integer(Type::kInt32, 16, false, ConvertedType::kUint16);
+        break;
+      case TypeId::kUInt32:
+        integer(Type::kInt32, 32, false, ConvertedType::kUint32);
+        break;
+      case TypeId::kUInt64:
+        integer(Type::kInt64, 64, false, ConvertedType::kUint64);
+        break;
       case TypeId::kFloat16:
         e->type = Type::kFixedLenByteArray;
         e->type_length = 2;
         e->logical_type = LogicalType::Of(LogicalType::Kind::kFloat16);
         break;
-      case TypeId::kFloat32: e->type = Type::kFloat; break;
-      case TypeId::kFloat64: e->type = Type::kDouble; break;
+      case TypeId::kFloat32:
+        e->type = Type::kFloat;
+        break;
+      case TypeId::kFloat64:
+        e->type = Type::kDouble;
+        break;
       case TypeId::kDecimal:
         if (t.precision < 1 || t.precision > 38 || t.scale < 0 || t.scale > t.precision) {
           return Status::InvalidArgument("column '{}': decimal({}, {}) is invalid",
@@ -531,8 +580,10 @@ class TreeWriter {
       case TypeId::kTime:
         e->type = t.unit == floe::TimeUnit::kMilli ? Type::kInt32 : Type::kInt64;
         e->logical_type = LogicalType::Time(t.utc, ToParquetUnit(t.unit));
-        if (t.utc && t.unit == floe::TimeUnit::kMilli) e->converted_type = ConvertedType::kTimeMillis;
-        if (t.utc && t.unit == floe::TimeUnit::kMicro) e->converted_type = ConvertedType::kTimeMicros;
+        if (t.utc && t.unit == floe::TimeUnit::kMilli)
+          e->converted_type = ConvertedType::kTimeMillis;
+        if (t.utc && t.unit == floe::TimeUnit::kMicro)
+          e->converted_type = ConvertedType::kTimeMicros;
         break;
       case TypeId::kTimestamp:
         e->type = Type::kInt64;
@@ -564,7 +615,9 @@ class TreeWriter {
         e->logical_type = LogicalType::Of(LogicalType::Kind::kJson);
         e->converted_type = ConvertedType::kJson;
         break;
-      case TypeId::kBinary: e->type = Type::kByteArray; break;
+      case TypeId::kBinary:
+        e->type = Type::kByteArray;
+        break;
       case TypeId::kFixedBinary:
         if (t.byte_width <= 0) {
           return Status::InvalidArgument("column '{}': fixed({}) needs a positive width",
@@ -579,9 +632,10 @@ class TreeWriter {
         e->logical_type = LogicalType::Of(LogicalType::Kind::kUuid);
         break;
       case TypeId::kVariant:
-        return Status::NotSupported("column '{}': writing VARIANT columns is not supported yet "
-                                    "(declare it json to store the documents as text)",
-                                    fmt::join(path, "."));
+        return Status::NotSupported(
+            "column '{}': writing VARIANT columns is not supported yet "
+            "(declare it json to store the documents as text)",
+            fmt::join(path, "."));
       default:
         return Status::Internal("column '{}': {} is not a leaf type", fmt::join(path, "."),
                                 t.ToString());

@@ -35,8 +35,8 @@ enum class NodeKind : uint8_t {
 struct SchemaNode {
   NodeKind kind = NodeKind::kPrimitive;
   std::string name;
-  TypePtr type;           // the columnar type of this node's values
-  bool nullable = true;   // an optional value at this node (adds a definition level)
+  TypePtr type;          // the columnar type of this node's values
+  bool nullable = true;  // an optional value at this node (adds a definition level)
   int32_t field_id = -1;
   // Definition level a value at this node has when present (non-null), and the
   // repetition level of this node. For lists and maps, `repeated_def_level` is the
@@ -46,20 +46,20 @@ struct SchemaNode {
   int16_t def_level = 0;
   int16_t rep_level = 0;
   int16_t repeated_def_level = 0;
-  int leaf_index = -1;    // kPrimitive: index into SchemaDescriptor::columns()
+  int leaf_index = -1;  // kPrimitive: index into SchemaDescriptor::columns()
   std::vector<SchemaNode> children;
 };
 
 struct ColumnDescriptor {
-  int index = 0;                   // leaf ordinal in the file
-  std::vector<std::string> path;   // Parquet path, e.g. {"tags", "list", "element"}
-  std::string dotted_path;         // "tags.list.element"
+  int index = 0;                  // leaf ordinal in the file
+  std::vector<std::string> path;  // Parquet path, e.g. {"tags", "list", "element"}
+  std::string dotted_path;        // "tags.list.element"
   Type physical_type = Type::kInt32;
-  int32_t type_length = 0;         // FIXED_LEN_BYTE_ARRAY width
+  int32_t type_length = 0;  // FIXED_LEN_BYTE_ARRAY width
   int16_t max_def_level = 0;
   int16_t max_rep_level = 0;
-  TypePtr type;                    // columnar type of the leaf values
-  SchemaElement element;           // the leaf's schema element as in the footer
+  TypePtr type;           // columnar type of the leaf values
+  SchemaElement element;  // the leaf's schema element as in the footer
 };
 
 // Options for building a Parquet schema from a columnar one.

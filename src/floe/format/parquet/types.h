@@ -88,10 +88,16 @@ std::string_view PageTypeName(PageType t);
 // and FIXED_LEN_BYTE_ARRAY (whose width is in the schema).
 constexpr int FixedWidth(Type t) {
   switch (t) {
-    case Type::kInt32: case Type::kFloat: return 4;
-    case Type::kInt64: case Type::kDouble: return 8;
-    case Type::kInt96: return 12;
-    default: return 0;
+    case Type::kInt32:
+    case Type::kFloat:
+      return 4;
+    case Type::kInt64:
+    case Type::kDouble:
+      return 8;
+    case Type::kInt96:
+      return 12;
+    default:
+      return 0;
   }
 }
 

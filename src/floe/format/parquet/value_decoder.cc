@@ -43,7 +43,8 @@ Result<__int128> BigEndianDecimal(const uint8_t* p, uint32_t len, const std::str
 
 ValueDecoder::ValueDecoder(const ColumnDescriptor& column)
     : col_(column),
-      physical_width_(column.physical_type == Type::kBoolean ? 1 : FixedWidth(column.physical_type)) {
+      physical_width_(column.physical_type == Type::kBoolean ? 1
+                                                             : FixedWidth(column.physical_type)) {
   if (col_.type->IsVarBinary()) offsets_.Push<int64_t>(0);
 }
 
@@ -51,9 +52,9 @@ Status ValueDecoder::SetDictionary(const uint8_t* data, size_t size, int32_t num
   dict_bytes_.Clear();
   dict_bytes_.Append(data, size);
   dictionary_ = Staged();
-  FLOE_RETURN_IF_ERROR(DecodeStaged(Encoding::kPlain,
-                                    std::span<const uint8_t>(dict_bytes_.data(), dict_bytes_.size()),
-                                    num_values, &dictionary_));
+  FLOE_RETURN_IF_ERROR(DecodeStaged(
+      Encoding::kPlain, std::span<const uint8_t>(dict_bytes_.data(), dict_bytes_.size()),
+      num_values, &dictionary_));
   has_dictionary_ = true;
   return Status::OK();
 }
@@ -96,9 +97,10 @@ Status ValueDecoder::Gather(std::span<const uint8_t> data, int64_t count, Staged
   const uint64_t dict_size = static_cast<uint64_t>(dictionary_.count);
   for (int64_t i = 0; i < count; ++i) {
     if (idx[i] >= dict_size) {
-      return Status::Corruption("dictionary index {} at value {} is past the dictionary's {} "
-                                "entries",
-                                idx[i], i, dict_size);
+      return Status::Corruption(
+          "dictionary index {} at value {} is past the dictionary's {} "
+          "entries",
+          idx[i], i, dict_size);
     }
   }
   if (physical_width_ > 0) {
@@ -180,8 +182,8 @@ Status ValueDecoder::Convert(const Staged& s) {
         const int64_t nanos = Load<int64_t>(src + 12 * i);
         const int64_t day = Load<int32_t>(src + 12 * i + 8);
         const int64_t micros = nanos / 1000 - (nanos % 1000 < 0 ? 1 : 0);
-        const uint64_t day_micros = static_cast<uint64_t>(day - kJulianEpochDay) *
-                                    static_cast<uint64_t>(kMicrosPerDay);
+        const uint64_t day_micros =
+            static_cast<uint64_t>(day - kJulianEpochDay) * static_cast<uint64_t>(kMicrosPerDay);
         d[i] = static_cast<int64_t>(day_micros + static_cast<uint64_t>(micros));
       }
       return Status::OK();
@@ -197,8 +199,8 @@ Status ValueDecoder::Convert(const Staged& s) {
       if (t.id == TypeId::kDecimal) {
         auto* d = reinterpret_cast<__int128*>(grow(16));
         for (int64_t i = 0; i < n; ++i) {
-          FLOE_ASSIGN_OR_RETURN(d[i], BigEndianDecimal(s.arrays[i].ptr, s.arrays[i].len,
-                                                        col_.dotted_path));
+          FLOE_ASSIGN_OR_RETURN(
+              d[i], BigEndianDecimal(s.arrays[i].ptr, s.arrays[i].len, col_.dotted_path));
         }
         return Status::OK();
       }

@@ -30,13 +30,12 @@ class ValueDecoder {
  private:
   // Physical values staged before conversion: fixed-width bytes, or byte-array views.
   struct Staged {
-    Buffer fixed;                    // count * physical width (BOOLEAN: 1 byte each)
-    std::vector<ByteArray> arrays;   // BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY
-    Buffer owned;                    // bytes `arrays` point into, when copied
+    Buffer fixed;                   // count * physical width (BOOLEAN: 1 byte each)
+    std::vector<ByteArray> arrays;  // BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY
+    Buffer owned;                   // bytes `arrays` point into, when copied
     int64_t count = 0;
   };
-  Status DecodeStaged(Encoding encoding, std::span<const uint8_t> data, int64_t count,
-                      Staged* out);
+  Status DecodeStaged(Encoding encoding, std::span<const uint8_t> data, int64_t count, Staged* out);
   Status Gather(std::span<const uint8_t> data, int64_t count, Staged* out);
   Status Convert(const Staged& s);
 
@@ -45,7 +44,7 @@ class ValueDecoder {
   bool has_dictionary_ = false;
   Staged dictionary_;
   Staged page_;
-  Buffer dict_bytes_;   // owned copy of the dictionary page
+  Buffer dict_bytes_;  // owned copy of the dictionary page
   Buffer indices_;
   int64_t num_values_ = 0;
   Buffer values_;

@@ -101,14 +101,16 @@ Status DecodeRleBooleans(std::span<const uint8_t> data, int64_t count, PhysicalV
 }
 
 Status DecodeByteStreamSplit(std::span<const uint8_t> data, int64_t count, PhysicalValues* out) {
-  const int width = out->type == Type::kFixedLenByteArray ? out->type_length : FixedWidth(out->type);
+  const int width =
+      out->type == Type::kFixedLenByteArray ? out->type_length : FixedWidth(out->type);
   if (width <= 0 || out->type == Type::kInt96) {
     return Status::Corruption("BYTE_STREAM_SPLIT does not apply to {}", TypeName(out->type));
   }
   const size_t old = out->fixed->size();
   out->fixed->Resize(old + static_cast<size_t>(count) * width);
   ByteStreamSplitDecoder d(data, width, static_cast<size_t>(count));
-  FLOE_ASSIGN_OR_RETURN(size_t got, d.DecodeBytes(out->fixed->data() + old, static_cast<size_t>(count)));
+  FLOE_ASSIGN_OR_RETURN(size_t got,
+                        d.DecodeBytes(out->fixed->data() + old, static_cast<size_t>(count)));
   if (got != static_cast<size_t>(count)) {
     return Status::Corruption("BYTE_STREAM_SPLIT: the page holds {} values, its levels need {}",
                               got, count);
@@ -142,7 +144,8 @@ Status DecodeValues(Encoding encoding, std::span<const uint8_t> data, int64_t co
                     PhysicalValues* out) {
   const size_t n = static_cast<size_t>(count);
   switch (encoding) {
-    case Encoding::kPlain: return DecodePlain(data, count, out);
+    case Encoding::kPlain:
+      return DecodePlain(data, count, out);
     case Encoding::kRle:
       if (out->type == Type::kBoolean) return DecodeRleBooleans(data, count, out);
       break;
@@ -175,9 +178,10 @@ Status DecodeValues(Encoding encoding, std::span<const uint8_t> data, int64_t co
           FLOE_ASSIGN_OR_RETURN(size_t got, d.Decode(out->arrays->data() + from, n - done));
           out->arrays->resize(from + got);
           if (got == 0) {
-            return Status::Corruption("DELTA_BYTE_ARRAY: the page holds {} values, its levels "
-                                      "need {}",
-                                      done, n);
+            return Status::Corruption(
+                "DELTA_BYTE_ARRAY: the page holds {} values, its levels "
+                "need {}",
+                done, n);
           }
           OwnArrays(from, out);
           done += got;
@@ -185,8 +189,10 @@ Status DecodeValues(Encoding encoding, std::span<const uint8_t> data, int64_t co
         return Status::OK();
       }
       break;
-    case Encoding::kByteStreamSplit: return DecodeByteStreamSplit(data, count, out);
-    default: break;
+    case Encoding::kByteStreamSplit:
+      return DecodeByteStreamSplit(data, count, out);
+    default:
+      break;
   }
   return Status::Corruption("encoding {} (code {}) cannot hold {} values", EncodingName(encoding),
                             static_cast<int>(encoding), TypeName(out->type));

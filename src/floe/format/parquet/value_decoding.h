@@ -14,8 +14,8 @@ namespace floe::parquet {
 
 struct PhysicalValues {
   Type type = Type::kInt32;
-  int32_t type_length = 0;              // FIXED_LEN_BYTE_ARRAY width
-  Buffer* fixed = nullptr;              // appended: fixed-width values
+  int32_t type_length = 0;                   // FIXED_LEN_BYTE_ARRAY width
+  Buffer* fixed = nullptr;                   // appended: fixed-width values
   std::vector<ByteArray>* arrays = nullptr;  // appended: byte-array views
   // Bytes that `arrays` may point into when a decoder materializes values
   // (DELTA_BYTE_ARRAY); otherwise views point into the page data.
