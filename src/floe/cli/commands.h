@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "floe/common/status.h"
+#include "floe/iceberg/sqlite_catalog.h"
 
 namespace floe::cli {
 
@@ -18,6 +19,11 @@ void AddStorageCommands(CLI::App& app, Action& action);
 void AddServeCommand(CLI::App& app, Action& action);
 void AddNamespaceCommands(CLI::App& app, Action& action);
 void AddTableCommands(CLI::App& app, Action& action);
+
+// The embedded catalog of a warehouse (`--warehouse`), for the namespace and table commands.
+Result<std::unique_ptr<iceberg::SqliteCatalog>> OpenCatalog(const std::string& warehouse);
+// Parses repeated KEY=VALUE options (`-p, --property`) into properties.
+Result<iceberg::Properties> ParseProperties(const std::vector<std::string>& kvs);
 
 // Prints "floe: <error>" to stderr and returns exit code 1 (0 when OK).
 int ReportStatus(const Status& status);

@@ -18,23 +18,10 @@ struct NamespaceFlags {
   std::vector<std::string> properties;  // KEY=VALUE
 };
 
-Result<std::unique_ptr<iceberg::SqliteCatalog>> OpenCatalog(const NamespaceFlags& f) {
-  iceberg::SqliteCatalogOptions opts;
-  opts.warehouse = f.warehouse;
-  return iceberg::SqliteCatalog::Open(opts);
-}
-
 Status Create(const NamespaceFlags& f) {
   FLOE_ASSIGN_OR_RETURN(iceberg::Namespace ns, iceberg::ParseNamespace(f.name));
-  iceberg::Properties props;
-  for (const std::string& kv : f.properties) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return Status::InvalidArgument("--property '{}': expected KEY=VALUE", kv);
-    }
-    props[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(iceberg::Properties props, ParseProperties(f.properties));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
   return catalog->CreateNamespace(ns, props);
 }
 
@@ -56,7 +43,7 @@ Status List(const NamespaceFlags& f) {
   if (!f.name.empty()) {
     FLOE_ASSIGN_OR_RETURN(parent, iceberg::ParseNamespace(f.name));
   }
-  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
   if (!parent.empty()) FLOE_RETURN_IF_ERROR(catalog->LoadNamespaceProperties(parent).status());
   FLOE_RETURN_IF_ERROR(ListRecursive(*catalog, parent));
   if (std::fflush(stdout) != 0) return Status::IOError("writing to stdout failed");
@@ -65,7 +52,7 @@ Status List(const NamespaceFlags& f) {
 
 Status Drop(const NamespaceFlags& f) {
   FLOE_ASSIGN_OR_RETURN(iceberg::Namespace ns, iceberg::ParseNamespace(f.name));
-  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
   return catalog->DropNamespace(ns);
 }
 

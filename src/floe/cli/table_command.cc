@@ -39,24 +39,6 @@ struct TableFlags {
   int64_t limit = -1;
 };
 
-Result<std::unique_ptr<iceberg::SqliteCatalog>> OpenCatalog(const TableFlags& f) {
-  iceberg::SqliteCatalogOptions opts;
-  opts.warehouse = f.warehouse;
-  return iceberg::SqliteCatalog::Open(opts);
-}
-
-Result<iceberg::Properties> ParseProperties(const std::vector<std::string>& kvs) {
-  iceberg::Properties props;
-  for (const std::string& kv : kvs) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return Status::InvalidArgument("'{}': expected KEY=VALUE", kv);
-    }
-    props[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  return props;
-}
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -171,7 +153,7 @@ Status Create(const TableFlags& f) {
   }
   FLOE_ASSIGN_OR_RETURN(req.properties, ParseProperties(f.properties));
   req.location = f.location;
-  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
   FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->CreateTable(id, req));
   std::printf("%s\n", t.metadata_location.c_str());
   return Status::OK();
@@ -193,7 +175,7 @@ std::string SummaryValue(const iceberg::Snapshot& s, const std::string& key) {
 
 Status Describe(const TableFlags& f) {
   FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
-  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
   FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->LoadTable(id));
   const iceberg::TableMetadata& m = t.metadata;
   std::string out;
@@ -239,7 +221,7 @@ Status Describe(const TableFlags& f) {
 
 Status Snapshots(const TableFlags& f) {
   FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
-  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
   FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->LoadTable(id));
   std::string out =
       "snapshot_id\tparent_id\tsequence\ttimestamp\toperation\tadded_records\ttotal_"
@@ -260,7 +242,7 @@ Status Snapshots(const TableFlags& f) {
 // The snapshot log, marking entries that are ancestors of the current snapshot.
 Status History(const TableFlags& f) {
   FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
-  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
   FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->LoadTable(id));
   const iceberg::TableMetadata& m = t.metadata;
   std::set<int64_t> ancestors;
@@ -287,7 +269,7 @@ Status Set(const TableFlags& f) {
   if (props.empty() && f.unset.empty()) {
     return Status::InvalidArgument("nothing to set: give KEY=VALUE or --unset KEY");
   }
-  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
   // Property changes commute with any concurrent commit: no requirement beyond identity.
   FLOE_ASSIGN_OR_RETURN(
       iceberg::LoadedTable t,
@@ -308,7 +290,7 @@ Status Set(const TableFlags& f) {
 // Moves main back to an ancestor of the current snapshot (Java's rollbackTo).
 Status Rollback(const TableFlags& f) {
   FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
-  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
   const int64_t target = f.snapshot_id;
   FLOE_ASSIGN_OR_RETURN(
       iceberg::LoadedTable t,
@@ -358,7 +340,7 @@ Result<iceberg::TableMetadata> LoadForScan(const TableFlags& f) {
   if (f.table.empty())
     return Status::InvalidArgument("name a table (NAMESPACE.TABLE) or --metadata");
   FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
-  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
   FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, catalog->LoadTable(id));
   return std::move(t.metadata);
 }
