@@ -19,6 +19,7 @@ void AddStorageCommands(CLI::App& app, Action& action);
 void AddServeCommand(CLI::App& app, Action& action);
 void AddNamespaceCommands(CLI::App& app, Action& action);
 void AddTableCommands(CLI::App& app, Action& action);
+void AddExportCommand(CLI::App& app, Action& action);
 
 // The embedded catalog of a warehouse (`--warehouse`), for the namespace and table commands.
 Result<std::unique_ptr<iceberg::SqliteCatalog>> OpenCatalog(const std::string& warehouse);

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   floe::cli::AddServeCommand(app, action);
   floe::cli::AddNamespaceCommands(app, action);
   floe::cli::AddTableCommands(app, action);
+  floe::cli::AddExportCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,4 +1,4 @@
-// `floe table create|describe|snapshots|history|set|rollback`: metadata-only table
+// `floe table create|describe|snapshots|history|set|rollback|append|scan|files`: table
 // commands over the embedded catalog (iceberg/sqlite_catalog.h) of a warehouse
 // (--warehouse, default ./floe-data, any storage URI). Every change is a commit of
 // updates + requirements through CommitWithRetry, so concurrent writers are safe.
@@ -12,10 +12,15 @@
 #include <vector>
 
 #include "floe/cli/commands.h"
+#include "floe/columnar/json_reader.h"
 #include "floe/columnar/json_writer.h"
 #include "floe/columnar/schema_json.h"
+#include "floe/format/parquet/file_reader.h"
+#include "floe/iceberg/data_file_writer.h"
+#include "floe/iceberg/expression_parser.h"
 #include "floe/iceberg/scan.h"
 #include "floe/iceberg/sqlite_catalog.h"
+#include "floe/iceberg/table_write.h"
 #include "floe/io/object_store.h"
 
 namespace floe::cli {
@@ -37,6 +42,12 @@ struct TableFlags {
   std::string as_of;                      // epoch ms or ISO-8601 UTC
   std::string ref;
   int64_t limit = -1;
+  // append
+  std::vector<std::string> inputs;
+  std::string format = "auto";  // auto | parquet | jsonl
+  // scan / delete / append --overwrite-where
+  std::string where;
+  bool stats = false;
 };
 
 std::string_view Trim(std::string_view s) {
@@ -376,6 +387,11 @@ Result<iceberg::ScanOptions> ScanOptionsOf(const TableFlags& f) {
   }
   if (!f.ref.empty()) opts.ref = f.ref;
   for (const std::string& rule : f.map_prefixes) FLOE_RETURN_IF_ERROR(opts.paths.AddRule(rule));
+  if (!f.where.empty()) {
+    auto filter = iceberg::ParseExpression(f.where);
+    if (!filter.ok()) return filter.status().WithContext("--where");
+    opts.filter = std::move(*filter);
+  }
   return opts;
 }
 
@@ -420,6 +436,18 @@ Status Scan(const TableFlags& f) {
       out.clear();
     }
   }
+  if (f.stats) {
+    const iceberg::ScanMetrics& m = reader.plan().metrics;
+    std::fprintf(stderr,
+                 "manifests %lld (skipped %lld), data files %lld (skipped: partition %lld, "
+                 "metrics %lld), files read %zu, rows printed %lld, rows filtered %lld\n",
+                 static_cast<long long>(m.manifests), static_cast<long long>(m.manifests_skipped),
+                 static_cast<long long>(m.data_files),
+                 static_cast<long long>(m.data_files_skipped_by_partition),
+                 static_cast<long long>(m.data_files_skipped_by_metrics),
+                 reader.plan().tasks.size(), static_cast<long long>(printed),
+                 static_cast<long long>(reader.rows_filtered()));
+  }
   return Status::OK();
 }
 
@@ -440,6 +468,160 @@ Status Files(const TableFlags& f) {
                        d.file.file_size_in_bytes, d.file.file_path);
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
+  return Status::OK();
+}
+
+// Whether `path` holds Parquet: by --format, else by its leading magic bytes.
+Result<bool> IsParquetInput(const std::string& path, const std::string& format) {
+  if (format == "parquet") return true;
+  if (format == "jsonl" || format == "json" || format == "ndjson") return false;
+  if (format != "auto") {
+    return Status::InvalidArgument("--format '{}': expected auto, parquet or jsonl", format);
+  }
+  if (path == "-") return false;
+  FLOE_ASSIGN_OR_RETURN(auto file, io::OpenForRead(path));
+  FLOE_ASSIGN_OR_RETURN(uint64_t size, file->Size());
+  if (size < 4) return false;
+  FLOE_ASSIGN_OR_RETURN(std::string magic, file->ReadAt(0, 4));
+  return magic == "PAR1";
+}
+
+// Conforms a batch read from a Parquet file to the table's columns: by field id when the
+// file has ids, else by name; absent nullable columns are null, promotions as in scans.
+Result<RecordBatch> ConformToTable(const RecordBatch& in, const SchemaPtr& table,
+                                   const std::string& source) {
+  RecordBatch out;
+  out.schema = table;
+  out.num_rows = in.num_rows;
+  std::vector<bool> used(in.schema->fields.size(), false);
+  for (const Field& want : table->fields) {
+    int found = -1;
+    for (size_t i = 0; i < in.schema->fields.size() && found < 0; ++i) {
+      const Field& have = in.schema->fields[i];
+      if (have.id >= 0 ? have.id == want.id : have.name == want.name) found = static_cast<int>(i);
+    }
+    if (found < 0) {
+      if (!want.nullable) {
+        return Status::InvalidArgument("{}: required column '{}' is missing", source, want.name);
+      }
+      ColumnBuilder nulls(want.type);
+      for (int64_t r = 0; r < in.num_rows; ++r) nulls.AppendNull();
+      out.columns.push_back(nulls.Finish());
+      continue;
+    }
+    used[found] = true;
+    const ColumnPtr& col = in.columns[found];
+    if (!want.nullable && col->null_count > 0) {
+      return Status::InvalidArgument("{}: column '{}' is required but holds {} nulls", source,
+                                     want.name, col->null_count);
+    }
+    if (*col->type == *want.type) {
+      out.columns.push_back(col);
+      continue;
+    }
+    // The reader's batch is ours alone, so its column may be retagged in place.
+    auto promoted = iceberg::PromoteColumn(col, want.type);
+    if (!promoted.ok()) {
+      return Status::InvalidArgument("{}: column '{}' is {}, the table's is {}", source, want.name,
+                                     col->type->ToString(), want.type->ToString());
+    }
+    out.columns.push_back(*promoted);
+  }
+  for (size_t i = 0; i < used.size(); ++i) {
+    if (!used[i]) {
+      return Status::InvalidArgument("{}: column '{}' is not in the table", source,
+                                     in.schema->fields[i].name);
+    }
+  }
+  return out;
+}
+
+Status WriteInput(const std::string& path, const std::string& format,
+                  iceberg::DataFileWriter& writer) {
+  FLOE_ASSIGN_OR_RETURN(bool parquet, IsParquetInput(path, format));
+  if (parquet) {
+    FLOE_ASSIGN_OR_RETURN(auto file, io::OpenForRead(path));
+    FLOE_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(std::move(file)));
+    while (true) {
+      FLOE_ASSIGN_OR_RETURN(std::optional<RecordBatch> batch, reader->Next());
+      if (!batch) return Status::OK();
+      FLOE_ASSIGN_OR_RETURN(RecordBatch conformed, ConformToTable(*batch, writer.schema(), path));
+      FLOE_RETURN_IF_ERROR(writer.Write(conformed));
+    }
+  }
+  JsonReadOptions options;
+  options.unknown_fields = JsonReadOptions::UnknownFields::kError;
+  FLOE_ASSIGN_OR_RETURN(auto reader, JsonStreamReader::OpenFile(path, writer.schema(), options));
+  while (true) {
+    FLOE_ASSIGN_OR_RETURN(std::optional<RecordBatch> batch, reader->Next());
+    if (!batch) return Status::OK();
+    FLOE_RETURN_IF_ERROR(writer.Write(*batch));
+  }
+}
+
+// Writes every input as data files of the table, then commits them as one append: either
+// all inputs land or none do.
+Status Append(const TableFlags& f) {
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
+  FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable table, catalog->LoadTable(id));
+  FLOE_ASSIGN_OR_RETURN(iceberg::DataFileWriterOptions options,
+                        iceberg::DataFileWriterOptionsFromProperties(table.metadata.properties));
+  FLOE_ASSIGN_OR_RETURN(auto writer, iceberg::DataFileWriter::Open(table.metadata, options));
+  for (const std::string& input : f.inputs) {
+    if (Status s = WriteInput(input, f.format, *writer); !s.ok()) {
+      (void)writer->Abort();
+      return s;
+    }
+  }
+  FLOE_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files, writer->Finish());
+  int64_t rows = 0;
+  for (const auto& df : files) rows += df.record_count;
+  Result<iceberg::LoadedTable> committed = Status::OK();
+  if (f.where.empty()) {
+    committed = iceberg::AppendFiles(*catalog, id, files);
+  } else {
+    auto filter = iceberg::ParseExpression(f.where);
+    committed = filter.ok() ? iceberg::OverwriteWhere(*catalog, id, *filter, files, {}, options)
+                            : filter.status().WithContext("--overwrite-where");
+  }
+  if (!committed.ok()) {
+    for (const auto& df : files) {
+      if (auto r = io::ResolveUri(df.file_path); r.ok()) (void)r->store->Delete(r->key);
+    }
+    return committed.status();
+  }
+  const auto* snap = committed->metadata.CurrentSnapshot();
+  std::fprintf(stderr, "appended %lld rows in %zu files to %s (snapshot %lld)\n",
+               static_cast<long long>(rows), files.size(), f.table.c_str(),
+               static_cast<long long>(snap ? snap->snapshot_id : -1));
+  return Status::OK();
+}
+
+// Removes the rows matching --where in one commit.
+Status Delete(const TableFlags& f) {
+  FLOE_ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(f.table));
+  auto filter = iceberg::ParseExpression(f.where);
+  if (!filter.ok()) return filter.status().WithContext("--where");
+  FLOE_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(f.warehouse));
+  FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable before, catalog->LoadTable(id));
+  FLOE_ASSIGN_OR_RETURN(iceberg::DataFileWriterOptions options,
+                        iceberg::DataFileWriterOptionsFromProperties(before.metadata.properties));
+  FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable after,
+                        iceberg::DeleteWhere(*catalog, id, *filter, {}, options));
+  if (after.metadata.current_snapshot_id == before.metadata.current_snapshot_id) {
+    std::fprintf(stderr, "no rows of %s match; nothing committed\n", f.table.c_str());
+    return Status::OK();
+  }
+  const iceberg::Snapshot* s = after.metadata.CurrentSnapshot();
+  auto get = [s](const char* key) {
+    auto it = s->summary.find(key);
+    return it == s->summary.end() ? std::string("0") : it->second;
+  };
+  std::fprintf(stderr, "%s: removed %s files (%s rows), wrote %s files (%s rows); snapshot %lld\n",
+               f.table.c_str(), get("deleted-data-files").c_str(), get("deleted-records").c_str(),
+               get("added-data-files").c_str(), get("added-records").c_str(),
+               static_cast<long long>(s->snapshot_id));
   return Status::OK();
 }
 
@@ -493,6 +675,16 @@ void AddTableCommands(CLI::App& app, Action& action) {
   rollback->callback(
       [flags, &action] { action = [flags] { return ReportStatus(Rollback(*flags)); }; });
 
+  CLI::App* append = group->add_subcommand(
+      "append", "Append Parquet or JSON Lines files (with the table's columns) in one commit");
+  append->add_option("table", flags->table, "NAMESPACE.TABLE")->required();
+  append->add_option("files", flags->inputs, "input files (- for JSON Lines on stdin)")->required();
+  append->add_option("--format", flags->format, "auto (by content), parquet or jsonl")
+      ->capture_default_str();
+  append->add_option("--overwrite-where", flags->where,
+                     "replace the rows matching this filter (one overwrite commit)");
+  append->callback([flags, &action] { action = [flags] { return ReportStatus(Append(*flags)); }; });
+
   // Scans read the catalog's table or, with --metadata, a table outside the catalog.
   auto add_scan_flags = [flags](CLI::App* cmd) {
     cmd->add_option("table", flags->table, "NAMESPACE.TABLE (or use --metadata)");
@@ -505,12 +697,21 @@ void AddTableCommands(CLI::App& app, Action& action) {
                     "read the snapshot current at this time (epoch ms "
                     "or YYYY-MM-DDTHH:MM:SSZ)");
     cmd->add_option("--ref", flags->ref, "read this branch or tag");
+    cmd->add_option("--where", flags->where,
+                    "filter, e.g. \"id = 5 AND ts >= '2024-01-01T00:00:00Z'\" (=, !=, <, <=, >, "
+                    ">=, IN, NOT IN, IS [NOT] NULL, is_nan(c), LIKE 'prefix%', AND, OR, NOT)");
   };
   CLI::App* scan = group->add_subcommand("scan", "Print a table's rows as JSON Lines");
   add_scan_flags(scan);
   scan->add_option("--columns", flags->columns, "top-level columns to print: a,b");
   scan->add_option("--limit", flags->limit, "print at most N rows");
+  scan->add_flag("--stats", flags->stats, "print what planning pruned to stderr");
   scan->callback([flags, &action] { action = [flags] { return ReportStatus(Scan(*flags)); }; });
+
+  CLI::App* del = group->add_subcommand("delete", "Delete the rows matching a filter");
+  del->add_option("table", flags->table, "NAMESPACE.TABLE")->required();
+  del->add_option("--where", flags->where, "filter (see `floe table scan --help`)")->required();
+  del->callback([flags, &action] { action = [flags] { return ReportStatus(Delete(*flags)); }; });
 
   CLI::App* files = group->add_subcommand("files", "List the live data and delete files");
   add_scan_flags(files);

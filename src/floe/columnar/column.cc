@@ -1,6 +1,8 @@
 #include "floe/columnar/column.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cstring>
 
 #include "floe/common/float16.h"
 
@@ -59,40 +61,54 @@ Status Column::Validate() const {
   return Status::OK();
 }
 
-ColumnBuilder::ColumnBuilder(TypePtr type) : type_(std::move(type)) {
+ColumnBuilder::ColumnBuilder(TypePtr type)
+    : type_(std::move(type)),
+      fixed_width_(type_->FixedWidth()),
+      has_offsets_(type_->IsVarBinary() || type_->id == TypeId::kList ||
+                   type_->id == TypeId::kMap) {
   for (const Field& f : type_->children) {
     children_.push_back(std::make_unique<ColumnBuilder>(f.type));
   }
-  col_ = std::make_shared<Column>(type_);
-  if (type_->IsVarBinary() || type_->id == TypeId::kList || type_->id == TypeId::kMap) {
-    col_->offsets.Push<int64_t>(0);
-  }
+  ResetColumn();
 }
 
-void ColumnBuilder::MarkValid() {
-  const int64_t i = col_->length++;
-  if (col_->null_count > 0) {
-    col_->validity.ResizeZeroed((col_->length + 7) / 8);
-    SetBit(col_->validity.data(), i);
+void ColumnBuilder::ResetColumn() {
+  col_ = std::make_shared<Column>(type_);
+  if (has_offsets_) col_->offsets.Push<int64_t>(0);
+  reserved_rows_ = 0;
+}
+
+void ColumnBuilder::Reserve(int64_t rows, int64_t data_bytes) {
+  rows = std::max<int64_t>(rows, 0);
+  data_bytes = std::max<int64_t>(data_bytes, 0);
+  const int64_t target = col_->length + rows;
+  reserved_rows_ = std::max(reserved_rows_, target);
+  if (fixed_width_ > 0) col_->values.Reserve(static_cast<size_t>(target) * fixed_width_);
+  if (has_offsets_) col_->offsets.Reserve(static_cast<size_t>(target + 1) * sizeof(int64_t));
+  if (type_->IsVarBinary()) col_->data.Reserve(col_->data.size() + static_cast<size_t>(data_bytes));
+  if (col_->null_count > 0) col_->validity.Reserve(static_cast<size_t>(target + 7) / 8);
+  if (type_->id == TypeId::kStruct) {
+    for (auto& c : children_) c->Reserve(rows);
   }
 }
 
 void ColumnBuilder::AppendNull() {
   const int64_t i = col_->length;
+  Buffer& validity = col_->validity;
   if (col_->null_count == 0) {
-    // First null: materialize the bitmap with every earlier value valid.
-    col_->validity.ResizeZeroed((i + 8) / 8);
-    for (int64_t j = 0; j < i; ++j) SetBit(col_->validity.data(), j);
-  } else {
-    col_->validity.ResizeZeroed((i + 8) / 8);
-  }
-  ClearBit(col_->validity.data(), i);
+    // First null: materialize the bitmap with every earlier row valid (see MarkValid for the
+    // invariant it keeps from here on).
+    validity.Reserve(static_cast<size_t>(std::max(reserved_rows_, i + 1) + 7) / 8);
+    validity.Resize(static_cast<size_t>(i / 8 + 1));
+    std::memset(validity.data(), 0xFF, static_cast<size_t>(i / 8));
+    validity.data()[i / 8] = static_cast<uint8_t>((1u << (i & 7)) - 1);
+  } else if ((i & 7) == 0) {
+    validity.Push<uint8_t>(0);
+  }  // else bit i is already zero
   col_->null_count++;
   col_->length++;
-  const int width = type_->FixedWidth();
-  if (width > 0) {
-    const size_t old = col_->values.size();
-    col_->values.ResizeZeroed(old + width);
+  if (fixed_width_ > 0) {
+    col_->values.ResizeZeroed(col_->values.size() + fixed_width_);
   }
   if (type_->IsVarBinary()) {
     col_->offsets.Push<int64_t>(static_cast<int64_t>(col_->data.size()));
@@ -199,10 +215,7 @@ ColumnPtr ColumnBuilder::Finish() {
   for (auto& c : children_) kids.push_back(c->Finish());
   ColumnPtr out = std::move(col_);
   out->children = std::move(kids);
-  col_ = std::make_shared<Column>(type_);
-  if (type_->IsVarBinary() || type_->id == TypeId::kList || type_->id == TypeId::kMap) {
-    col_->offsets.Push<int64_t>(0);
-  }
+  ResetColumn();
   return out;
 }
 
@@ -232,6 +245,10 @@ Status RecordBatch::Validate() const {
 BatchBuilder::BatchBuilder(SchemaPtr schema) : schema_(std::move(schema)) {
   for (const Field& f : schema_->fields)
     columns_.push_back(std::make_unique<ColumnBuilder>(f.type));
+}
+
+void BatchBuilder::Reserve(int64_t rows) {
+  for (auto& c : columns_) c->Reserve(rows);
 }
 
 int64_t BatchBuilder::ByteSize() const {

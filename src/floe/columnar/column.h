@@ -33,7 +33,9 @@ struct Column {
   TypePtr type;
   int64_t length = 0;
   int64_t null_count = 0;
-  // Bit i set when value i is present. Empty when null_count == 0.
+  // Bit i set when value i is present. Empty when null_count == 0 (readers must not look at
+  // it then); otherwise at least ceil(length / 8) bytes, and the bits at and beyond `length`
+  // are unspecified (ColumnBuilder leaves them zero, with exactly ceil(length / 8) bytes).
   Buffer validity;
   // Fixed-width values (length * FixedWidth() bytes).
   Buffer values;
@@ -84,6 +86,11 @@ struct Column {
 // then call CloseList() to end the row. Structs: append one value to every child,
 // then CloseStruct(). AppendNull() works for every type (for a struct it also
 // appends a null to each child so children stay aligned).
+//
+// Growth: every buffer grows geometrically (amortized O(1) per append), the validity
+// bitmap included; it is created at the first null (with every earlier row valid) and then
+// grows one byte per 8 rows. Reserve() sizes the buffers up front when the row count is
+// known, e.g. once per batch. Not thread-safe.
 class ColumnBuilder {
  public:
   explicit ColumnBuilder(TypePtr type);
@@ -92,6 +99,16 @@ class ColumnBuilder {
   int64_t length() const { return col_->length; }
   ColumnBuilder& child(size_t i) { return *children_[i]; }
   size_t num_children() const { return children_.size(); }
+
+  // Makes room for `rows` more rows beyond length() without further allocation: values
+  // (fixed-width types), offsets (var-binary, list, map), the validity bitmap (now if the
+  // column already has a null, else when its first null arrives), and for var-binary types
+  // `data_bytes` more bytes of value data. Struct children get the same `rows` (and no data
+  // bytes: reserve var-binary children directly); list and map children are not reserved,
+  // their element count being unknown. Only capacity changes: length(), the values and
+  // ByteSize() stay as they are; the reservation lasts until Finish(). Negative counts are
+  // taken as 0. Calling it is optional; it saves the regrowth copies.
+  void Reserve(int64_t rows, int64_t data_bytes = 0);
 
   void AppendNull();
   void AppendBool(bool v);
@@ -107,20 +124,37 @@ class ColumnBuilder {
   void CloseList();
   void CloseStruct();
 
-  // Finishes and returns the column; the builder is left empty and reusable.
+  // Finishes and returns the column; the builder is left empty and reusable (with no
+  // reservation: call Reserve again for the next batch).
   ColumnPtr Finish();
   // Bytes buffered so far (approximate), for batch sizing.
   int64_t ByteSize() const;
 
  private:
-  void MarkValid();
+  // Ends a present row. Invariant, once the column has a null: validity holds exactly
+  // ceil(length / 8) bytes and every bit at or beyond length is zero, so a new row needs a
+  // new byte only every 8 rows and never a clear.
+  void MarkValid() {
+    const int64_t i = col_->length++;
+    if (col_->null_count == 0) return;
+    if ((i & 7) == 0) {
+      col_->validity.Push<uint8_t>(1);
+    } else {
+      SetBit(col_->validity.data(), i);
+    }
+  }
   template <typename T>
   void PushValue(T v) {
     col_->values.Push(v);
     MarkValid();
   }
+  void ResetColumn();
 
   TypePtr type_;
+  int fixed_width_ = 0;       // type_->FixedWidth()
+  bool has_offsets_ = false;  // var-binary, list, map
+  // Rows the current reservation covers (0: none); the bitmap is sized to it when created.
+  int64_t reserved_rows_ = 0;
   ColumnPtr col_;
   std::vector<std::unique_ptr<ColumnBuilder>> children_;
 };
@@ -141,6 +175,9 @@ class BatchBuilder {
   size_t num_columns() const { return columns_.size(); }
   // Number of rows so far: the length of the first column.
   int64_t num_rows() const { return columns_.empty() ? 0 : columns_[0]->length(); }
+  // ColumnBuilder::Reserve(rows) on every column (no var-binary data bytes: reserve those
+  // per column when their size can be estimated).
+  void Reserve(int64_t rows);
   int64_t ByteSize() const;
   RecordBatch Finish();
 

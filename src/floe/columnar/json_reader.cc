@@ -15,6 +15,7 @@
 
 #include "floe/columnar/json_writer.h"
 #include "floe/columnar/schema_json.h"
+#include "floe/columnar/value_text.h"
 #include "floe/common/float16.h"
 
 namespace floe {
@@ -24,233 +25,7 @@ namespace od = simdjson::ondemand;
 using simdjson::error_code;
 using Int128 = __int128;
 
-// ---------------------------------------------------------------------------------------------
-// Text forms (no JSON involved).
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool DecodeHex(std::string_view s, std::string* out) {
-  if (s.size() % 2 != 0) return false;
-  out->resize(s.size() / 2);
-  for (size_t i = 0; i < out->size(); ++i) {
-    const int hi = HexValue(s[2 * i]);
-    const int lo = HexValue(s[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    (*out)[i] = static_cast<char>(hi << 4 | lo);
-  }
-  return true;
-}
-
-// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" or 32 hex digits.
-bool ParseUuid(std::string_view s, char out[16]) {
-  const bool dashed = s.size() == 36;
-  if (!dashed && s.size() != 32) return false;
-  size_t j = 0;
-  for (int b = 0; b < 16; ++b) {
-    if (dashed && (j == 8 || j == 13 || j == 18 || j == 23)) {
-      if (s[j] != '-') return false;
-      ++j;
-    }
-    const int hi = HexValue(s[j]);
-    const int lo = HexValue(s[j + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[b] = static_cast<char>(hi << 4 | lo);
-    j += 2;
-  }
-  return true;
-}
-
-// A decimal number in plain or exponent notation as an unscaled value with `scale` fraction
-// digits and at most `precision` digits. No rounding: dropping a non-zero digit is an error.
-bool ParseDecimalText(std::string_view s, int32_t precision, int32_t scale, Int128* out,
-                      std::string* why) {
-  const size_t n = s.size();
-  size_t i = 0;
-  bool negative = false;
-  if (i < n && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
-  const size_t int_begin = i;
-  while (i < n && IsDigit(s[i])) ++i;
-  const size_t int_len = i - int_begin;
-  size_t frac_begin = i, frac_len = 0;
-  if (i < n && s[i] == '.') {
-    frac_begin = ++i;
-    while (i < n && IsDigit(s[i])) ++i;
-    frac_len = i - frac_begin;
-  }
-  int64_t exp = 0;
-  bool ok = int_len + frac_len > 0;
-  if (ok && i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    bool exp_negative = false;
-    if (i < n && (s[i] == '-' || s[i] == '+')) exp_negative = s[i++] == '-';
-    ok = i < n && IsDigit(s[i]);
-    for (; i < n && IsDigit(s[i]); ++i) {
-      if (exp < 1000000) exp = exp * 10 + (s[i] - '0');  // saturates: beyond any real scale
-    }
-    if (exp_negative) exp = -exp;
-  }
-  if (!ok || i != n) {
-    *why = "not a decimal number";
-    return false;
-  }
-  const auto L = static_cast<int64_t>(int_len + frac_len);
-  auto digit = [&](int64_t k) {
-    return k < static_cast<int64_t>(int_len) ? s[int_begin + k] : s[frac_begin + (k - int_len)];
-  };
-  int64_t lead = 0;
-  while (lead < L && digit(lead) == '0') ++lead;
-  if (lead == L) {
-    *out = 0;
-    return true;
-  }
-  // value = D x 10^(exp - frac_len); unscaled = D x 10^shift.
-  int64_t shift = exp - static_cast<int64_t>(frac_len) + scale;
-  int64_t keep_end = L;
-  if (shift < 0) {
-    const int64_t first_dropped = L + shift;
-    for (int64_t k = std::max(first_dropped, lead); k < L; ++k) {
-      if (digit(k) != '0') {
-        *why = fmt::format("more than {} fraction digit{}", scale, scale == 1 ? "" : "s");
-        return false;
-      }
-    }
-    keep_end = first_dropped;
-    shift = 0;
-  }
-  if (keep_end - lead + shift > precision) {
-    *why = "out of range";
-    return false;
-  }
-  Int128 v = 0;
-  for (int64_t k = lead; k < keep_end; ++k) v = v * 10 + (digit(k) - '0');
-  for (int64_t k = 0; k < shift; ++k) v *= 10;
-  *out = negative ? -v : v;
-  return true;
-}
-
-// Reads exactly `count` digits at s[*pos].
-bool ReadDigits(std::string_view s, size_t* pos, int count, int64_t* out) {
-  if (*pos + count > s.size()) return false;
-  int64_t v = 0;
-  for (int i = 0; i < count; ++i) {
-    const char c = s[*pos + i];
-    if (!IsDigit(c)) return false;
-    v = v * 10 + (c - '0');
-  }
-  *pos += count;
-  *out = v;
-  return true;
-}
-
-bool IsLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int DaysInMonth(int64_t y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeapYear(y) ? 29 : kDays[m - 1];
-}
-
-// "YYYY-MM-DD" or "+YYYYYY-MM-DD" / "-YYYYYY-MM-DD" (4 to 9 year digits after a sign).
-bool ParseDatePart(std::string_view s, size_t* pos, int64_t* days) {
-  size_t i = *pos;
-  int64_t sign = 1;
-  size_t max_digits = 4;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-    sign = s[i++] == '-' ? -1 : 1;
-    max_digits = 9;
-  }
-  int64_t year = 0;
-  size_t digits = 0;
-  while (i < s.size() && IsDigit(s[i]) && digits < max_digits) {
-    year = year * 10 + (s[i++] - '0');
-    ++digits;
-  }
-  int64_t month = 0, day = 0;
-  if (digits < 4 || i >= s.size() || s[i++] != '-' || !ReadDigits(s, &i, 2, &month) ||
-      i >= s.size() || s[i++] != '-' || !ReadDigits(s, &i, 2, &day)) {
-    return false;
-  }
-  year *= sign;
-  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, static_cast<int>(month))) {
-    return false;
-  }
-  *days = DaysFromCivil(year, static_cast<int>(month), static_cast<int>(day));
-  *pos = i;
-  return true;
-}
-
-// "HH:MM[:SS[.fff...]]". `frac_digits` is the unit's number of fraction digits (3, 6, 9);
-// extra fraction digits must be zero (`*lossy` is set otherwise).
-bool ParseClock(std::string_view s, size_t* pos, int frac_digits, int64_t* sec_of_day,
-                int64_t* frac, bool* lossy) {
-  size_t i = *pos;
-  int64_t h = 0, m = 0, sec = 0, f = 0;
-  if (!ReadDigits(s, &i, 2, &h) || i >= s.size() || s[i++] != ':' || !ReadDigits(s, &i, 2, &m)) {
-    return false;
-  }
-  if (i < s.size() && s[i] == ':') {
-    ++i;
-    if (!ReadDigits(s, &i, 2, &sec)) return false;
-    if (i < s.size() && s[i] == '.') {
-      ++i;
-      int count = 0;
-      for (; i < s.size() && IsDigit(s[i]); ++i, ++count) {
-        if (count < frac_digits) {
-          f = f * 10 + (s[i] - '0');
-        } else if (s[i] != '0') {
-          *lossy = true;
-        }
-      }
-      if (count == 0) return false;
-      for (; count < frac_digits; ++count) f *= 10;
-    }
-  }
-  if (h > 23 || m > 59 || sec > 59) return false;
-  *sec_of_day = h * 3600 + m * 60 + sec;
-  *frac = f;
-  *pos = i;
-  return true;
-}
-
-// Optional "Z" or "+HH:MM" / "-HH:MM" / "+HHMM"; seconds east of UTC.
-bool ParseOffset(std::string_view s, size_t* pos, int64_t* offset) {
-  size_t i = *pos;
-  *offset = 0;
-  if (i == s.size()) return true;
-  if (s[i] == 'Z' || s[i] == 'z') {
-    *pos = i + 1;
-    return true;
-  }
-  if (s[i] != '+' && s[i] != '-') return false;
-  const int64_t sign = s[i++] == '-' ? -1 : 1;
-  int64_t h = 0, m = 0;
-  if (!ReadDigits(s, &i, 2, &h)) return false;
-  if (i < s.size() && s[i] == ':') ++i;
-  if (!ReadDigits(s, &i, 2, &m) || h > 23 || m > 59) return false;
-  *offset = sign * (h * 3600 + m * 60);
-  *pos = i;
-  return true;
-}
-
-int FracDigits(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::kMilli:
-      return 3;
-    case TimeUnit::kMicro:
-      return 6;
-    case TimeUnit::kNano:
-      return 9;
-  }
-  return 6;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Schema plan: one node per field, holding its builder and the lookup state for objects.
@@ -889,12 +664,20 @@ struct JsonBatchReader::Impl {
 
   bool AppendDecimal(Node& n, std::string_view text) {
     Int128 v = 0;
-    std::string why;
-    if (!ParseDecimalText(text, n.type->precision, n.type->scale, &v, &why)) {
-      return Fail(fmt::format("{}: {} for {}", QuoteExcerpt(text), why, TypeName(n)));
+    const int32_t scale = n.type->scale;
+    switch (ParseDecimalText(text, n.type->precision, scale, &v)) {
+      case TextParse::kOk:
+        n.builder->AppendDecimal(v);
+        return true;
+      case TextParse::kTooPrecise:
+        return Fail(fmt::format("{}: more than {} fraction digit{} for {}", QuoteExcerpt(text),
+                                scale, scale == 1 ? "" : "s", TypeName(n)));
+      case TextParse::kOutOfRange:
+        return Fail(fmt::format("{}: out of range for {}", QuoteExcerpt(text), TypeName(n)));
+      default:
+        return Fail(
+            fmt::format("{}: not a decimal number for {}", QuoteExcerpt(text), TypeName(n)));
     }
-    n.builder->AppendDecimal(v);
-    return true;
   }
 
   bool AppendTemporal(Node& n, Int128 x, std::string_view raw) {
@@ -935,11 +718,13 @@ struct JsonBatchReader::Impl {
         n.builder->AppendBytes(json_text);
         return true;
       case TypeId::kBinary:
-        if (!DecodeHex(s, &bytes)) return Fail(fmt::format("{} is not hex", QuoteExcerpt(s)));
+        bytes.clear();
+        if (!AppendHexBytes(s, &bytes)) return Fail(fmt::format("{} is not hex", QuoteExcerpt(s)));
         n.builder->AppendBytes(bytes);
         return true;
       case TypeId::kFixedBinary:
-        if (!DecodeHex(s, &bytes)) return Fail(fmt::format("{} is not hex", QuoteExcerpt(s)));
+        bytes.clear();
+        if (!AppendHexBytes(s, &bytes)) return Fail(fmt::format("{} is not hex", QuoteExcerpt(s)));
         if (static_cast<int64_t>(bytes.size()) != t.byte_width) {
           return Fail(fmt::format("{} has {} bytes, {} needs {}", QuoteExcerpt(s), bytes.size(),
                                   TypeName(n), t.byte_width));
@@ -948,7 +733,7 @@ struct JsonBatchReader::Impl {
         return true;
       case TypeId::kUuid: {
         char b[16];
-        if (!ParseUuid(s, b)) return Fail(fmt::format("{} is not a UUID", QuoteExcerpt(s)));
+        if (!ParseUuidText(s, b)) return Fail(fmt::format("{} is not a UUID", QuoteExcerpt(s)));
         n.builder->AppendBytes(std::string_view(b, 16));
         return true;
       }
@@ -973,55 +758,46 @@ struct JsonBatchReader::Impl {
         return AppendFloat(n, d, s);
       }
       case TypeId::kDate: {
-        size_t pos = 0;
-        int64_t days = 0;
-        if (!ParseDatePart(s, &pos, &days) || pos != s.size()) {
-          return Fail(fmt::format("{} is not a date (YYYY-MM-DD)", QuoteExcerpt(s)));
+        int32_t days = 0;
+        switch (ParseDateText(s, &days)) {
+          case TextParse::kOk:
+            n.builder->AppendInt(days);
+            return true;
+          case TextParse::kOutOfRange:
+            return Fail(fmt::format("{} out of range for date", QuoteExcerpt(s)));
+          default:
+            return Fail(fmt::format("{} is not a date (YYYY-MM-DD)", QuoteExcerpt(s)));
         }
-        if (days < INT32_MIN || days > INT32_MAX) {
-          return Fail(fmt::format("{} out of range for date", QuoteExcerpt(s)));
-        }
-        n.builder->AppendInt(days);
-        return true;
       }
       case TypeId::kTime: {
-        size_t pos = 0;
-        int64_t sod = 0, frac = 0, offset = 0;
-        bool lossy = false;
-        if (!ParseClock(s, &pos, FracDigits(t.unit), &sod, &frac, &lossy) ||
-            !ParseOffset(s, &pos, &offset) || pos != s.size()) {
-          return Fail(fmt::format("{} is not a time (HH:MM:SS[.fff])", QuoteExcerpt(s)));
+        int64_t v = 0;
+        switch (ParseTimeText(s, t.unit, &v)) {
+          case TextParse::kOk:
+            n.builder->AppendInt(v);
+            return true;
+          case TextParse::kTimeWithOffset:
+            return Fail(fmt::format("{}: a time of day with a non-zero UTC offset is not supported",
+                                    QuoteExcerpt(s)));
+          case TextParse::kTooPrecise:
+            return TooPrecise(n, s);
+          default:
+            return Fail(fmt::format("{} is not a time (HH:MM:SS[.fff])", QuoteExcerpt(s)));
         }
-        if (offset != 0) {
-          return Fail(fmt::format("{}: a time of day with a non-zero UTC offset is not supported",
-                                  QuoteExcerpt(s)));
-        }
-        if (lossy) return TooPrecise(n, s);
-        n.builder->AppendInt(sod * UnitsPerSecond(t.unit) + frac);
-        return true;
       }
       case TypeId::kTimestamp: {
-        size_t pos = 0;
-        int64_t days = 0, sod = 0, frac = 0, offset = 0;
-        bool lossy = false;
-        bool ok = ParseDatePart(s, &pos, &days);
-        if (ok && pos < s.size()) {
-          const char sep = s[pos++];
-          ok = (sep == 'T' || sep == 't' || sep == ' ') &&
-               ParseClock(s, &pos, FracDigits(t.unit), &sod, &frac, &lossy) &&
-               ParseOffset(s, &pos, &offset);
+        int64_t v = 0;
+        switch (ParseTimestampText(s, t.unit, &v)) {
+          case TextParse::kOk:
+            n.builder->AppendInt(v);
+            return true;
+          case TextParse::kTooPrecise:
+            return TooPrecise(n, s);
+          case TextParse::kOutOfRange:
+            return Fail(fmt::format("{} out of range for {}", QuoteExcerpt(s), TypeName(n)));
+          default:
+            return Fail(fmt::format("{} is not a timestamp (YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM])",
+                                    QuoteExcerpt(s)));
         }
-        if (!ok || pos != s.size()) {
-          return Fail(fmt::format("{} is not a timestamp (YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM])",
-                                  QuoteExcerpt(s)));
-        }
-        if (lossy) return TooPrecise(n, s);
-        const Int128 v = (Int128{days} * 86400 + sod - offset) * UnitsPerSecond(t.unit) + frac;
-        if (v < INT64_MIN || v > INT64_MAX) {
-          return Fail(fmt::format("{} out of range for {}", QuoteExcerpt(s), TypeName(n)));
-        }
-        n.builder->AppendInt(static_cast<int64_t>(v));
-        return true;
       }
       default:
         return MismatchText(n, s);

@@ -78,8 +78,11 @@ Result<LoadedTable> CommitWithRetry(Catalog& catalog, const TableIdentifier& id,
     }
     FLOE_ASSIGN_OR_RETURN(LoadedTable current, catalog.LoadTable(id));
     FLOE_ASSIGN_OR_RETURN(TableCommit commit, build(current));
+    if (commit.already_applied) return current;
     Result<LoadedTable> r = catalog.CommitTable(id, commit.requirements, commit.updates);
-    if (r.ok() || !r.status().Is(StatusCode::kCommitConflict)) return r;
+    if (r.ok() || !(r.status().Is(StatusCode::kCommitConflict) || r.status().retryable())) {
+      return r;
+    }
     last = r.status();
   }
   return last.WithContext(fmt::format("commit to {} gave up after retries", id.ToString()));

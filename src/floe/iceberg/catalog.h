@@ -102,6 +102,9 @@ class Catalog {
 struct TableCommit {
   std::vector<TableRequirement> requirements;
   std::vector<TableUpdate> updates;
+  // The change is already in the table (an earlier attempt committed it but its answer
+  // was lost): nothing is committed and the current table is returned.
+  bool already_applied = false;
 };
 
 struct CommitRetryOptions {
@@ -111,10 +114,11 @@ struct CommitRetryOptions {
   int64_t total_timeout_ms = 60000;  // give up (with the last conflict) after this
 };
 
-// Loads the table, asks `build` for a commit against it, commits; on CommitConflict
-// sleeps (exponential backoff with jitter), reloads and calls `build` again with the
-// fresh table, which re-validates (appends rebuild on the new base; an overwrite returns
-// an error when a concurrent commit touched its files). Errors from `build` end the loop.
+// Loads the table, asks `build` for a commit against it, commits; on CommitConflict (or
+// another retryable error, such as a throttled store) sleeps (exponential backoff with jitter),
+// reloads and calls `build` again with the fresh table, which re-validates (appends rebuild on the
+// new base; an overwrite returns an error when a concurrent commit touched its files). Errors from
+// `build` end the loop.
 using BuildCommit = std::function<Result<TableCommit>(const LoadedTable& current)>;
 Result<LoadedTable> CommitWithRetry(Catalog& catalog, const TableIdentifier& id,
                                     const BuildCommit& build,

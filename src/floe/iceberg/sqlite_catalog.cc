@@ -429,8 +429,27 @@ Result<LoadedTable> SqliteCatalog::LoadTable(const TableIdentifier& id) {
     FLOE_ASSIGN_OR_RETURN(loc, MetadataLocationLocked(id));
   }
   if (!loc) return Status::NotFound("table '{}' does not exist", id.ToString());
-  FLOE_ASSIGN_OR_RETURN(TableMetadata metadata, ReadTableMetadataFile(*loc));
+  FLOE_ASSIGN_OR_RETURN(TableMetadata metadata, ReadMetadataCached(*loc));
   return LoadedTable{id, std::move(*loc), std::move(metadata)};
+}
+
+Result<TableMetadata> SqliteCatalog::ReadMetadataCached(const std::string& location) {
+  {
+    std::lock_guard lock(cache_mu_);
+    for (const auto& [loc, metadata] : cache_) {
+      if (loc == location) return *metadata;
+    }
+  }
+  FLOE_ASSIGN_OR_RETURN(TableMetadata metadata, ReadTableMetadataFile(location));
+  RememberMetadata(location, metadata);
+  return metadata;
+}
+
+void SqliteCatalog::RememberMetadata(const std::string& location, const TableMetadata& metadata) {
+  constexpr size_t kCachedFiles = 8;
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= kCachedFiles) cache_.erase(cache_.begin());
+  cache_.emplace_back(location, std::make_shared<const TableMetadata>(metadata));
 }
 
 Result<LoadedTable> SqliteCatalog::CommitTable(const TableIdentifier& id,
@@ -486,6 +505,7 @@ Result<LoadedTable> SqliteCatalog::CommitTable(const TableIdentifier& id,
       (void)DeleteFile(old);
     }
   }
+  RememberMetadata(metadata_location, metadata);
   return LoadedTable{id, metadata_location, std::move(metadata)};
 }
 

@@ -75,11 +75,17 @@ class SqliteCatalog final : public Catalog {
   // Requires mu_ held.
   Result<bool> NamespaceExistsLocked(const std::string& ns);
   Result<std::optional<std::string>> MetadataLocationLocked(const TableIdentifier& id);
+  // Metadata files never change once written, so parsed ones are kept by location (the
+  // few most recent) to spare re-reading and re-parsing large histories on every commit.
+  Result<TableMetadata> ReadMetadataCached(const std::string& location);
+  void RememberMetadata(const std::string& location, const TableMetadata& metadata);
 
   SqliteCatalogOptions options_;
   std::string database_path_;
   std::mutex mu_;
   sqlite3* db_;
+  std::mutex cache_mu_;
+  std::vector<std::pair<std::string, std::shared_ptr<const TableMetadata>>> cache_;
 };
 
 // Reads and parses the metadata file at `uri`.

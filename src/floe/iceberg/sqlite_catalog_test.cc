@@ -17,15 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-NestedField Col(int32_t id, std::string name, TypePtr type, bool required) {
-  NestedField f;
-  f.id = id;
-  f.name = std::move(name);
-  f.type = std::move(type);
-  f.required = required;
-  return f;
-}
-
 SnapshotRef Branch(int64_t snapshot_id) {
   SnapshotRef r;
   r.snapshot_id = snapshot_id;
@@ -51,8 +42,8 @@ class IcebergCatalogTest : public ::testing::Test {
 
   static CreateTableRequest Request() {
     CreateTableRequest req;
-    req.schema =
-        Schema(0, {Col(1, "id", types::Long(), true), Col(2, "ts", types::TimestampTz(), false)});
+    req.schema = Schema(0, {MakeField(1, "id", types::Long(), true),
+                            MakeField(2, "ts", types::TimestampTz(), false)});
     req.spec.fields.push_back(PartitionField{2, {}, 1000, "ts_day", *Transform::Parse("day")});
     return req;
   }

@@ -60,6 +60,16 @@ struct NestedField {
   bool operator==(const NestedField& o) const;  // deep: compares types by value
 };
 
+// A field with the given id, name, type and requiredness (no doc or defaults).
+inline NestedField MakeField(int32_t id, std::string name, TypePtr type, bool required) {
+  NestedField f;
+  f.id = id;
+  f.name = std::move(name);
+  f.type = std::move(type);
+  f.required = required;
+  return f;
+}
+
 struct Type {
   TypeKind kind = TypeKind::kInt;
   int32_t precision = 0;  // kDecimal

@@ -9,15 +9,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-NestedField Col(int32_t id, std::string name, TypePtr type, bool required) {
-  NestedField f;
-  f.id = id;
-  f.name = std::move(name);
-  f.type = std::move(type);
-  f.required = required;
-  return f;
-}
-
 SnapshotRef Branch(int64_t snapshot_id) {
   SnapshotRef r;
   r.snapshot_id = snapshot_id;
@@ -25,7 +16,8 @@ SnapshotRef Branch(int64_t snapshot_id) {
 }
 
 Schema TwoColumnSchema() {
-  return Schema(0, {Col(1, "id", types::Long(), true), Col(2, "ts", types::TimestampTz(), false)});
+  return Schema(0, {MakeField(1, "id", types::Long(), true),
+                    MakeField(2, "ts", types::TimestampTz(), false)});
 }
 
 TableMetadata Created(const CreateTableRequest& req = {}) {
@@ -233,8 +225,9 @@ TEST(IcebergCommitApply, MetadataLogTrimmedByPreviousVersionsMax) {
 
 TEST(IcebergCommitApply, SchemaAndSpecEvolution) {
   TableMetadata m = Created();
-  Schema wider(5, {Col(1, "id", types::Long(), true), Col(2, "ts", types::TimestampTz(), false),
-                   Col(3, "name", types::String(), false)});
+  Schema wider(
+      5, {MakeField(1, "id", types::Long(), true), MakeField(2, "ts", types::TimestampTz(), false),
+          MakeField(3, "name", types::String(), false)});
   auto r = ApplyUpdates(m, {AddSchema{wider, 3}, SetCurrentSchema{-1}}, {});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->current_schema_id, 1);  // reassigned from 5
