@@ -225,7 +225,8 @@ TEST(AvroContainer, HostileBlockHeaders) {
     EXPECT_FALSE((*r)->ReadAll().ok()) << count << " " << size;
   }
   // A modest count of nulls in an empty block is fine.
-  auto r = ContainerReader::Open(with_block(3, 0));
+  const std::string three_nulls = with_block(3, 0);  // the reader views the bytes
+  auto r = ContainerReader::Open(three_nulls);
   ASSERT_TRUE(r.ok());
   auto all = (*r)->ReadAll();
   ASSERT_TRUE(all.ok()) << all.status().ToString();
