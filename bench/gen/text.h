@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "floe/columnar/json_writer.h"
+
 namespace floe::bench::gen {
 
 // wyrand: 64-bit output, one multiply per draw, passes BigCrush; the sequence depends only
@@ -48,42 +50,7 @@ class Rng {
   uint64_t state_;
 };
 
-// Appends `s` as a JSON string literal (quotes included). Control characters, '"' and '\\'
-// are escaped; other bytes (UTF-8) are copied.
-inline void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  size_t run = 0;  // start of the bytes not yet copied
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out->append(esc, 6);
-      }
-    }
-  }
-  out->append(s.data() + run, s.size() - run);
-  out->push_back('"');
-}
+// JSON string literals: floe::AppendJsonString (floe/columnar/json_writer.h).
 
 inline void AppendInt(int64_t v, std::string* out) {
   char buf[24];

@@ -14,37 +14,15 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "cli_run.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-CliRun Floe(const std::string& args) {
-  const std::string err_path =
-      (fs::temp_directory_path() / ("floe_export_err_" + std::to_string(::getpid()))).string();
-  const std::string cmd = std::string(FLOE_BINARY) + " " + args + " 2>" + err_path;
-  CliRun r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err_path);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  r.err = ss.str();
-  fs::remove(err_path);
-  return r;
-}
+CliRun Floe(const std::string& args) { return RunCommand(std::string(FLOE_BINARY) + " " + args); }
 
 // Every regular file under `dir` with its bytes (the output tree's exact content).
 std::map<std::string, std::string> Tree(const fs::path& dir) {

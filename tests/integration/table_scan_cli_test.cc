@@ -8,25 +8,14 @@
 
 #include <gtest/gtest.h>
 
+#include "cli_run.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Output {
-  int code = -1;
-  std::string out;
-};
-
-Output Floe(const std::string& args) {
-  Output r;
-  FILE* p = ::popen((std::string(FLOE_BINARY) + " " + args + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+CliRun Floe(const std::string& args) {
+  return RunCommand(std::string(FLOE_BINARY) + " " + args, /*merge_stderr=*/true);
 }
 
 class TableScanCliTest : public ::testing::Test {
@@ -47,27 +36,27 @@ class TableScanCliTest : public ::testing::Test {
 };
 
 TEST_F(TableScanCliTest, ScansWithPositionalDeletesApplied) {
-  Output r = Floe("table scan" + args_);
+  CliRun r = Floe("table scan" + args_);
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(r.out, "{\"id\":1,\"data\":\"a\"}\n{\"id\":3,\"data\":\"c\"}\n");
 }
 
 TEST_F(TableScanCliTest, TimeTravelsToTheSnapshotBeforeTheDelete) {
-  Output r = Floe("table scan" + args_ + " --snapshot 6816997371555012807 --columns data");
+  CliRun r = Floe("table scan" + args_ + " --snapshot 6816997371555012807 --columns data");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(r.out, "{\"data\":\"a\"}\n{\"data\":\"b\"}\n{\"data\":\"c\"}\n");
   EXPECT_EQ(Floe("table scan" + args_ + " --limit 1").out, "{\"id\":1,\"data\":\"a\"}\n");
 }
 
 TEST_F(TableScanCliTest, ListsLiveFiles) {
-  Output r = Floe("table files" + args_);
+  CliRun r = Floe("table files" + args_);
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("data\t1\t3\t"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("position-deletes\t2\t1\t"), std::string::npos) << r.out;
 }
 
 TEST_F(TableScanCliTest, BadRequestsFailClearly) {
-  Output r = Floe("table scan" + args_ + " --snapshot 42");
+  CliRun r = Floe("table scan" + args_ + " --snapshot 42");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("42"), std::string::npos) << r.out;
   r = Floe("table scan" + args_ + " --columns nope");

@@ -14,26 +14,11 @@
 
 #include <gtest/gtest.h>
 
+#include "cli_run.h"
+
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Output {
-  int code = -1;
-  std::string out;
-};
-
-Output RunCommand(const std::string& command) {
-  Output r;
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
@@ -56,13 +41,15 @@ class TableWriteCliTest : public ::testing::Test {
                           {"name": "ts", "type": "timestamptz"},
                           {"name": "kind", "type": "string"}]})";
     ASSERT_EQ(Floe("namespace create app").code, 0);
-    Output c = Floe("table create app.events --schema " + (dir_ / "schema.json").string() +
+    CliRun c = Floe("table create app.events --schema " + (dir_ / "schema.json").string() +
                     " --partition 'day(ts), kind'");
     ASSERT_EQ(c.code, 0) << c.out;
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  Output Floe(const std::string& args) { return RunCommand(floe_ + args + warehouse_); }
+  CliRun Floe(const std::string& args) {
+    return RunCommand(floe_ + args + warehouse_, /*merge_stderr=*/true);
+  }
 
   // A JSON Lines file of ids [begin, end).
   std::string WriteJsonl(const std::string& name, int begin, int end) {
@@ -76,7 +63,7 @@ class TableWriteCliTest : public ::testing::Test {
   }
 
   std::vector<int> ScanIds(const std::string& extra = "") {
-    Output r = Floe("table scan app.events --columns id" + extra);
+    CliRun r = Floe("table scan app.events --columns id" + extra);
     EXPECT_EQ(r.code, 0) << r.out;
     std::vector<int> ids;
     for (const std::string& line : Lines(r.out)) {
@@ -99,13 +86,13 @@ std::vector<int> Range(int begin, int end, int step = 1) {
 }
 
 TEST_F(TableWriteCliTest, AppendScanWhereAndDelete) {
-  Output a = Floe("table append app.events " + WriteJsonl("a.jsonl", 0, 300));
+  CliRun a = Floe("table append app.events " + WriteJsonl("a.jsonl", 0, 300));
   ASSERT_EQ(a.code, 0) << a.out;
   EXPECT_NE(a.out.find("appended 300 rows"), std::string::npos) << a.out;
   EXPECT_EQ(ScanIds(), Range(0, 300));
 
   // The filter prunes by partition and applies the residual exactly.
-  Output w = Floe(
+  CliRun w = Floe(
       "table scan app.events --columns id --stats --where \"kind = 'click' AND "
       "ts >= '2024-03-02T00:00:00Z' AND id < 100\"");
   ASSERT_EQ(w.code, 0) << w.out;
@@ -123,14 +110,14 @@ TEST_F(TableWriteCliTest, AppendScanWhereAndDelete) {
   // 3 days x 2 kinds = 6 files; the filter keeps the 2 click files of days 2 and 3.
   EXPECT_NE(w.out.find("files read 2"), std::string::npos) << w.out;
 
-  Output bad = Floe("table scan app.events --where \"id = \"");
+  CliRun bad = Floe("table scan app.events --where \"id = \"");
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.out.find("offset"), std::string::npos) << bad.out;
-  Output unknown = Floe("table scan app.events --where \"nope = 1\"");
+  CliRun unknown = Floe("table scan app.events --where \"nope = 1\"");
   EXPECT_EQ(unknown.code, 1);
   EXPECT_NE(unknown.out.find("nope"), std::string::npos) << unknown.out;
 
-  Output d = Floe("table delete app.events --where \"kind = 'view' OR id >= 250\"");
+  CliRun d = Floe("table delete app.events --where \"kind = 'view' OR id >= 250\"");
   ASSERT_EQ(d.code, 0) << d.out;
   std::vector<int> left;
   for (int i = 0; i < 250; ++i) {
@@ -139,7 +126,7 @@ TEST_F(TableWriteCliTest, AppendScanWhereAndDelete) {
   EXPECT_EQ(ScanIds(), left);
 
   // Overwrite the rows of day 1 with a fresh batch of ids.
-  Output o = Floe("table append app.events --overwrite-where \"ts < '2024-03-02T00:00:00Z'\" " +
+  CliRun o = Floe("table append app.events --overwrite-where \"ts < '2024-03-02T00:00:00Z'\" " +
                   WriteJsonl("o.jsonl", 1000, 1003));
   ASSERT_EQ(o.code, 0) << o.out;
   std::vector<int> after;
@@ -162,7 +149,7 @@ TEST_F(TableWriteCliTest, BadInputCommitsNothing) {
   const fs::path bad = dir_ / "bad.jsonl";
   std::ofstream(bad) << "{\"id\":1,\"ts\":\"2024-03-01T00:00:00Z\",\"kind\":\"x\"}\n"
                      << "{\"id\":\"two\"}\n";
-  Output r = Floe("table append app.events " + good + " " + bad.string());
+  CliRun r = Floe("table append app.events " + good + " " + bad.string());
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("line 2"), std::string::npos) << r.out;
   EXPECT_EQ(Floe("table snapshots app.events").out.find("append"), std::string::npos);

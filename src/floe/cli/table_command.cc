@@ -587,7 +587,7 @@ Status Append(const TableFlags& f) {
   }
   if (!committed.ok()) {
     for (const auto& df : files) {
-      if (auto r = io::ResolveUri(df.file_path); r.ok()) (void)r->store->Delete(r->key);
+      (void)io::Delete(df.file_path);
     }
     return committed.status();
   }

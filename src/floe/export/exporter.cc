@@ -803,8 +803,7 @@ class ExportRun {
         for (const StateOutput& so : e.outputs) now.insert(so.path);
         for (const StateOutput& old : plan_[i].previous->outputs) {
           if (now.count(old.path) || claimed_.count(old.path)) continue;
-          FLOE_ASSIGN_OR_RETURN(io::ResolvedUri r, io::ResolveUri(JoinUri(o_.output, old.path)));
-          FLOE_RETURN_IF_ERROR(r.store->Delete(r.key));
+          FLOE_RETURN_IF_ERROR(io::Delete(JoinUri(o_.output, old.path)));
           ++report_.outputs_removed;
         }
       }

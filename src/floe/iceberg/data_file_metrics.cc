@@ -2,88 +2,39 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "floe/format/parquet/schema.h"
 #include "floe/format/parquet/statistics.h"
-#include "floe/iceberg/transform.h"
+#include "floe/iceberg/expression.h"
+#include "floe/iceberg/single_value.h"
 
 namespace floe::iceberg {
 namespace {
 
-template <typename T>
-T LoadLe(std::string_view b) {
-  T v;
-  std::memcpy(&v, b.data(), sizeof v);
-  return v;
-}
-
-template <typename T>
-std::string StoreLe(T v) {
-  std::string out(sizeof v, '\0');
-  std::memcpy(out.data(), &v, sizeof v);
-  return out;
-}
-
-// A bound decoded for comparison, with its encoded (single-value) form.
-struct Bound {
-  enum class Kind : uint8_t { kInt, kDouble, kDecimal, kBytes };
-  Kind kind = Kind::kInt;
-  int64_t i = 0;
-  double d = 0;
-  __int128 dec = 0;
-  std::string encoded;  // kBytes: also the comparison key (unsigned lexicographic)
-
-  bool LessThan(const Bound& o) const {
-    switch (kind) {
-      case Kind::kInt:
-        return i < o.i;
-      case Kind::kDouble:
-        return d < o.d;
-      case Kind::kDecimal:
-        return dec < o.dec;
-      case Kind::kBytes:
-        return encoded < o.encoded;
-    }
-    return false;
-  }
-};
-
-__int128 BigEndianToInt128(std::string_view b) {
-  __int128 v = (!b.empty() && (static_cast<uint8_t>(b[0]) & 0x80)) ? -1 : 0;
-  for (unsigned char c : b) v = static_cast<__int128>(static_cast<unsigned __int128>(v) << 8) | c;
-  return v;
-}
-
-// Converts one Parquet statistics value of `column` to an Iceberg bound of `type`;
-// nullopt when the pair is not one floe can translate exactly (the bound is then left out).
-std::optional<Bound> ToBound(const parquet::ColumnDescriptor& column, const Type& type,
+// One Parquet statistics value of `column` as an Iceberg value of `type`; nullopt when
+// the pair is not one floe can translate exactly (the bound is then left out).
+std::optional<Value> ToBound(const parquet::ColumnDescriptor& column, const Type& type,
                              std::string_view raw) {
+  using parquet::StatValue;
   using parquet::Type;
+  auto decoded = parquet::DecodeStatValue(column, raw);
+  if (!decoded.ok()) return std::nullopt;
+  const StatValue& v = *decoded;
   const auto physical = column.physical_type;
-  Bound b;
   switch (type.kind) {
     case TypeKind::kBoolean:
-      if (physical != Type::kBoolean || raw.empty()) return std::nullopt;
-      b.i = raw[0] & 1;
-      b.encoded.assign(1, static_cast<char>(b.i));
-      return b;
+      if (v.kind != StatValue::Kind::kBool) return std::nullopt;
+      return Value(v.b);
     case TypeKind::kInt:
     case TypeKind::kDate:
-      if (physical != Type::kInt32 || raw.size() != 4) return std::nullopt;
-      b.i = LoadLe<int32_t>(raw);
-      b.encoded = StoreLe(static_cast<int32_t>(b.i));
-      return b;
+      if (physical != Type::kInt32 || v.kind != StatValue::Kind::kInt) return std::nullopt;
+      return Value(static_cast<int32_t>(v.i));
     case TypeKind::kLong:
-      if (physical == Type::kInt32 && raw.size() == 4) {
-        b.i = LoadLe<int32_t>(raw);
-      } else if (physical == Type::kInt64 && raw.size() == 8) {
-        b.i = LoadLe<int64_t>(raw);
-      } else {
+      if ((physical != Type::kInt32 && physical != Type::kInt64) ||
+          v.kind != StatValue::Kind::kInt) {
         return std::nullopt;
       }
-      b.encoded = StoreLe(b.i);
-      return b;
+      return Value(v.i);
     case TypeKind::kTime:
     case TypeKind::kTimestamp:
     case TypeKind::kTimestampTz:
@@ -91,55 +42,32 @@ std::optional<Bound> ToBound(const parquet::ColumnDescriptor& column, const Type
     case TypeKind::kTimestampTzNs: {
       const bool nanos =
           type.kind == TypeKind::kTimestampNs || type.kind == TypeKind::kTimestampTzNs;
-      const TimeUnit want = nanos ? TimeUnit::kNano : TimeUnit::kMicro;
-      if (physical != Type::kInt64 || raw.size() != 8 || column.type == nullptr ||
-          column.type->unit != want) {
+      if (physical != Type::kInt64 || v.kind != StatValue::Kind::kInt || column.type == nullptr ||
+          column.type->unit != (nanos ? TimeUnit::kNano : TimeUnit::kMicro)) {
         return std::nullopt;
       }
-      b.i = LoadLe<int64_t>(raw);
-      b.encoded = StoreLe(b.i);
-      return b;
+      return Value(v.i);
     }
     case TypeKind::kFloat:
-    case TypeKind::kDouble: {
-      b.kind = Bound::Kind::kDouble;
-      if (physical == Type::kFloat && raw.size() == 4) {
-        b.d = LoadLe<float>(raw);
-      } else if (physical == Type::kDouble && raw.size() == 8) {
-        b.d = LoadLe<double>(raw);
-      } else {
+    case TypeKind::kDouble:
+      if ((physical != Type::kFloat && physical != Type::kDouble) ||
+          v.kind != StatValue::Kind::kDouble || std::isnan(v.d)) {
         return std::nullopt;
       }
-      if (std::isnan(b.d)) return std::nullopt;
-      b.encoded = type.kind == TypeKind::kFloat ? StoreLe(static_cast<float>(b.d)) : StoreLe(b.d);
-      return b;
-    }
+      return type.kind == TypeKind::kFloat ? Value(static_cast<float>(v.d)) : Value(v.d);
     case TypeKind::kDecimal:
-      b.kind = Bound::Kind::kDecimal;
-      if (physical == Type::kInt32 && raw.size() == 4) {
-        b.dec = LoadLe<int32_t>(raw);
-      } else if (physical == Type::kInt64 && raw.size() == 8) {
-        b.dec = LoadLe<int64_t>(raw);
-      } else if ((physical == Type::kFixedLenByteArray || physical == Type::kByteArray) &&
-                 !raw.empty() && raw.size() <= 16) {
-        b.dec = BigEndianToInt128(raw);
-      } else {
-        return std::nullopt;
-      }
-      b.encoded = DecimalToMinimalBytes(b.dec);
-      return b;
+      if (v.kind != StatValue::Kind::kDecimal) return std::nullopt;
+      return Value(v.decimal);
     case TypeKind::kString:
     case TypeKind::kBinary:
-      if (physical != Type::kByteArray) return std::nullopt;
-      b.kind = Bound::Kind::kBytes;
-      b.encoded.assign(raw);
-      return b;
+      if (physical != Type::kByteArray || v.kind != StatValue::Kind::kBytes) return std::nullopt;
+      return Value(v.bytes);
     case TypeKind::kUuid:
     case TypeKind::kFixed:
-      if (physical != Type::kFixedLenByteArray) return std::nullopt;
-      b.kind = Bound::Kind::kBytes;
-      b.encoded.assign(raw);
-      return b;
+      if (physical != Type::kFixedLenByteArray || v.kind != StatValue::Kind::kBytes) {
+        return std::nullopt;
+      }
+      return Value(v.bytes);
     default:
       return std::nullopt;
   }
@@ -175,7 +103,7 @@ Result<DataFile> DataFileFromFooter(const Schema& schema, const parquet::FileMet
     const bool want_bounds = column.max_rep_level == 0;
     int64_t size = 0, values = 0, nulls = 0, nans = 0;
     bool nulls_known = true, nans_known = float_type, bounds_known = want_bounds;
-    std::optional<Bound> lower, upper;
+    std::optional<Value> lower, upper;
     for (const parquet::RowGroup& rg : footer.row_groups) {
       if (column.index >= static_cast<int>(rg.columns.size()) ||
           !rg.columns[column.index].meta_data) {
@@ -210,25 +138,26 @@ Result<DataFile> DataFileFromFooter(const Schema& schema, const parquet::FileMet
         bounds_known = false;
         continue;
       }
-      if (!lower || lo->LessThan(*lower)) lower = std::move(lo);
-      if (!upper || upper->LessThan(*hi)) upper = std::move(hi);
+      if (!lower || CompareValues(*lo, *lower) < 0) lower = std::move(lo);
+      if (!upper || CompareValues(*upper, *hi) < 0) upper = std::move(hi);
     }
     out.column_sizes[*id] = size;
     out.value_counts[*id] = values;
     if (nulls_known) out.null_value_counts[*id] = nulls;
     if (nans_known) out.nan_value_counts[*id] = nans;
     if (!bounds_known || !lower || !upper) continue;
+    FLOE_ASSIGN_OR_RETURN(std::string lo, EncodeSingleValue(*field->type, *lower));
+    FLOE_ASSIGN_OR_RETURN(std::string hi, EncodeSingleValue(*field->type, *upper));
     const TypeKind kind = field->type->kind;
     if (kind == TypeKind::kString || kind == TypeKind::kBinary) {
       const bool is_string = kind == TypeKind::kString;
-      out.lower_bounds[*id] =
-          parquet::TruncateMin(lower->encoded, kDefaultBoundTruncateLength, is_string);
-      if (auto u = parquet::TruncateMax(upper->encoded, kDefaultBoundTruncateLength, is_string)) {
+      out.lower_bounds[*id] = parquet::TruncateMin(lo, kDefaultBoundTruncateLength, is_string);
+      if (auto u = parquet::TruncateMax(hi, kDefaultBoundTruncateLength, is_string)) {
         out.upper_bounds[*id] = std::move(*u);
       }
     } else {
-      out.lower_bounds[*id] = std::move(lower->encoded);
-      out.upper_bounds[*id] = std::move(upper->encoded);
+      out.lower_bounds[*id] = std::move(lo);
+      out.upper_bounds[*id] = std::move(hi);
     }
   }
   return out;

@@ -1,7 +1,6 @@
 #include "floe/iceberg/data_file_writer.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 #include <unordered_map>
 
@@ -17,14 +16,10 @@ namespace {
 
 Result<int64_t> ParsePositive(const std::map<std::string, std::string>& properties,
                               std::string_view key, int64_t fallback) {
-  auto it = properties.find(std::string(key));
-  if (it == properties.end()) return fallback;
-  int64_t v = 0;
-  const char* end = it->second.data() + it->second.size();
-  auto [p, ec] = std::from_chars(it->second.data(), end, v);
-  if (ec != std::errc() || p != end || v <= 0) {
+  auto v = IntProperty(properties, key, fallback);
+  if (!v.ok() || *v <= 0) {
     return Status::InvalidArgument("table property {}: expected a positive integer, got '{}'", key,
-                                   it->second);
+                                   properties.at(std::string(key)));
   }
   return v;
 }
@@ -142,11 +137,12 @@ class WriterImpl final : public DataFileWriter {
     };
     std::unordered_map<std::string, size_t> group_of;
     std::vector<Group> groups;
+    std::vector<Value> tuple(spec_.fields.size());  // reused for every row
     std::string key;
     std::string previous_key;
     size_t current = 0;
     for (int64_t row = 0; row < batch.num_rows; ++row) {
-      FLOE_ASSIGN_OR_RETURN(std::vector<Value> tuple, TupleOf(batch, row));
+      FLOE_RETURN_IF_ERROR(FillTuple(batch, row, &tuple));
       key.clear();
       for (const Value& v : tuple) AppendKey(v, &key);
       if (row > 0 && key == previous_key) {
@@ -154,10 +150,10 @@ class WriterImpl final : public DataFileWriter {
         continue;
       }
       auto [it, inserted] = group_of.try_emplace(key, groups.size());
-      if (inserted) groups.push_back(Group{std::move(tuple), {}});
+      if (inserted) groups.push_back(Group{tuple, {}});
       current = it->second;
       groups[current].ranges.push_back(RowRange{row, row + 1});
-      previous_key = key;
+      previous_key.swap(key);
     }
     for (Group& g : groups) {
       FLOE_ASSIGN_OR_RETURN(std::string key_text, spec_.PartitionPath(schema_, g.tuple));
@@ -184,15 +180,10 @@ class WriterImpl final : public DataFileWriter {
 
   Status Abort() override {
     finished_ = true;
-    std::vector<std::string> paths;
-    for (auto& [key, file] : open_) {
-      file.writer.reset();  // an unclosed file is never published
-    }
-    open_.clear();
+    open_.clear();  // a writer destroyed before Close never publishes its file
     Status first;
     for (const DataFile& f : done_) {
-      auto resolved = io::ResolveUri(f.file_path);
-      Status s = resolved.ok() ? resolved->store->Delete(resolved->key) : resolved.status();
+      Status s = io::Delete(f.file_path);
       if (!s.ok() && first.ok()) first = s;
     }
     done_.clear();
@@ -208,20 +199,18 @@ class WriterImpl final : public DataFileWriter {
   };
   using OpenMap = std::unordered_map<std::string, OpenFile>;
 
-  Result<std::vector<Value>> TupleOf(const RecordBatch& batch, int64_t row) const {
-    std::vector<Value> tuple;
-    tuple.reserve(spec_.fields.size());
+  // The partition tuple of `row` into `tuple` (one value per spec field).
+  Status FillTuple(const RecordBatch& batch, int64_t row, std::vector<Value>* tuple) const {
     for (size_t i = 0; i < spec_.fields.size(); ++i) {
       const PartitionField& f = spec_.fields[i];
-      Value source = SourceValue(batch, sources_[i], row);
-      auto v = f.transform.Apply(*sources_[i].type, source);
+      auto v = f.transform.Apply(*sources_[i].type, SourceValue(batch, sources_[i], row));
       if (!v.ok()) {
         return Status::InvalidArgument("row {}: partition field '{}': {}", row, f.name,
                                        v.status().message());
       }
-      tuple.push_back(std::move(*v));
+      (*tuple)[i] = std::move(*v);
     }
-    return tuple;
+    return Status::OK();
   }
 
   Status WriteTo(std::vector<Value> tuple, const std::string& partition_path,

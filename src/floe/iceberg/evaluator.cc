@@ -647,40 +647,6 @@ bool PredicateAllMatch(const Expression& e, const DataFile& f) {
   }
 }
 
-bool MightMatchRec(const Expression& e, const DataFile& f) {
-  switch (e.op) {
-    case ExprOp::kTrue:
-      return true;
-    case ExprOp::kFalse:
-      return false;
-    case ExprOp::kAnd:
-      return MightMatchRec(*e.left, f) && MightMatchRec(*e.right, f);
-    case ExprOp::kOr:
-      return MightMatchRec(*e.left, f) || MightMatchRec(*e.right, f);
-    case ExprOp::kNot:
-      return true;  // not reached: rewritten away
-    default:
-      return !e.bound || PredicateMightMatch(e, f);
-  }
-}
-
-bool AllMatchRec(const Expression& e, const DataFile& f) {
-  switch (e.op) {
-    case ExprOp::kTrue:
-      return true;
-    case ExprOp::kFalse:
-      return false;
-    case ExprOp::kAnd:
-      return AllMatchRec(*e.left, f) && AllMatchRec(*e.right, f);
-    case ExprOp::kOr:
-      return AllMatchRec(*e.left, f) || AllMatchRec(*e.right, f);
-    case ExprOp::kNot:
-      return false;
-    default:
-      return e.bound && PredicateAllMatch(e, f);
-  }
-}
-
 }  // namespace
 
 MetricsEvaluator::MetricsEvaluator(const ExprPtr& bound)
@@ -688,12 +654,17 @@ MetricsEvaluator::MetricsEvaluator(const ExprPtr& bound)
 
 bool MetricsEvaluator::MightMatch(const DataFile& file) const {
   if (file.record_count == 0) return false;
-  return MightMatchRec(*expr_, file);
+  // NOT is rewritten away; were one left, "might match" is the safe answer.
+  return FoldPredicates(*expr_, /*on_not=*/true, [&file](const Expression& p) {
+    return !p.bound || PredicateMightMatch(p, file);
+  });
 }
 
 bool MetricsEvaluator::AllMatch(const DataFile& file) const {
   if (file.record_count == 0) return true;
-  return AllMatchRec(*expr_, file);
+  return FoldPredicates(*expr_, /*on_not=*/false, [&file](const Expression& p) {
+    return p.bound && PredicateAllMatch(p, file);
+  });
 }
 
 // ---- Parquet -------------------------------------------------------------------------

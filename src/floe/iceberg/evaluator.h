@@ -42,6 +42,27 @@ std::vector<RowRange> MatchToRanges(const std::vector<uint8_t>& match);
 template <typename ValueOfFn>
 bool EvaluateValues(const Expression& bound, ValueOfFn&& value_of);
 
+// Folds the true/false/and/or skeleton of a NOT-free `e` (RewriteNot), answering each
+// predicate with `leaf(predicate)` and a NOT node (not expected) with `on_not`, which a
+// pruning walker sets to its safe answer.
+template <typename LeafFn>
+bool FoldPredicates(const Expression& e, bool on_not, LeafFn&& leaf) {
+  switch (e.op) {
+    case ExprOp::kTrue:
+      return true;
+    case ExprOp::kFalse:
+      return false;
+    case ExprOp::kAnd:
+      return FoldPredicates(*e.left, on_not, leaf) && FoldPredicates(*e.right, on_not, leaf);
+    case ExprOp::kOr:
+      return FoldPredicates(*e.left, on_not, leaf) || FoldPredicates(*e.right, on_not, leaf);
+    case ExprOp::kNot:
+      return on_not;
+    default:
+      return leaf(e);
+  }
+}
+
 // Whether predicate `op` with literals `values` holds for `v` (null: only IS NULL and
 // NOT NAN hold).
 bool TestValue(ExprOp op, const Value& v, const std::vector<Value>& values);

@@ -316,25 +316,12 @@ bool PartitionEvaluator::Matches(const std::vector<Value>& partition) const {
 
 bool PartitionEvaluator::SummariesMightMatch(
     const std::vector<PartitionFieldSummary>& summaries) const {
-  return SummaryRec(*expr_, summaries);
+  return FoldPredicates(*expr_, /*on_not=*/true,
+                        [&](const Expression& p) { return SummaryMightMatch(p, summaries); });
 }
 
-bool PartitionEvaluator::SummaryRec(const Expression& e,
-                                    const std::vector<PartitionFieldSummary>& summaries) const {
-  switch (e.op) {
-    case ExprOp::kTrue:
-      return true;
-    case ExprOp::kFalse:
-      return false;
-    case ExprOp::kAnd:
-      return SummaryRec(*e.left, summaries) && SummaryRec(*e.right, summaries);
-    case ExprOp::kOr:
-      return SummaryRec(*e.left, summaries) || SummaryRec(*e.right, summaries);
-    case ExprOp::kNot:
-      return true;
-    default:
-      break;
-  }
+bool PartitionEvaluator::SummaryMightMatch(
+    const Expression& e, const std::vector<PartitionFieldSummary>& summaries) const {
   auto it = index_.find(e.field_id);
   if (it == index_.end() || it->second >= summaries.size() || !e.bound) return true;
   const PartitionFieldSummary& s = summaries[it->second];

@@ -58,7 +58,9 @@ class PartitionEvaluator {
   bool AlwaysFalse() const { return expr_->op == ExprOp::kFalse; }
 
  private:
-  bool SummaryRec(const Expression& e, const std::vector<PartitionFieldSummary>& s) const;
+  // One predicate of the projected expression against the summaries.
+  bool SummaryMightMatch(const Expression& predicate,
+                         const std::vector<PartitionFieldSummary>& s) const;
 
   ExprPtr expr_;
   std::unordered_map<int32_t, size_t> index_;  // partition field id -> tuple position

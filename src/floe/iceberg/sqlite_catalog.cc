@@ -129,11 +129,6 @@ Status WriteMetadataFile(const std::string& uri, const TableMetadata& metadata) 
   return r.store->PutIfAbsent(r.key, WriteTableMetadata(metadata));
 }
 
-Status DeleteFile(const std::string& uri) {
-  FLOE_ASSIGN_OR_RETURN(io::ResolvedUri r, io::ResolveUri(uri));
-  return r.store->Delete(r.key);
-}
-
 }  // namespace
 
 Result<TableMetadata> ReadTableMetadataFile(const std::string& uri) {
@@ -416,7 +411,7 @@ Result<LoadedTable> SqliteCatalog::CreateTable(const TableIdentifier& id,
     });
   }
   if (!st.ok()) {
-    (void)DeleteFile(metadata_location);
+    (void)io::Delete(metadata_location);
     return st;
   }
   return LoadedTable{id, metadata_location, std::move(metadata)};
@@ -495,14 +490,14 @@ Result<LoadedTable> SqliteCatalog::CommitTable(const TableIdentifier& id,
   if (!st.ok()) {
     // The swap did not happen (or its outcome is a failed transaction): the new file is
     // unreferenced.
-    (void)DeleteFile(metadata_location);
+    (void)io::Delete(metadata_location);
     return st;
   }
   auto it = metadata.properties.find(std::string(kMetadataDeleteAfterCommit));
   if (it != metadata.properties.end() && it->second == "true") {
     // Best effort: a file left behind is garbage, not corruption.
     for (const std::string& old : DroppedMetadataFiles(base->metadata, metadata)) {
-      (void)DeleteFile(old);
+      (void)io::Delete(old);
     }
   }
   RememberMetadata(metadata_location, metadata);
@@ -526,8 +521,8 @@ Status SqliteCatalog::DropTable(const TableIdentifier& id, bool purge) {
   }
   if (purge && table.ok()) {
     for (const MetadataLogEntry& e : table->metadata.metadata_log)
-      (void)DeleteFile(e.metadata_file);
-    (void)DeleteFile(table->metadata_location);
+      (void)io::Delete(e.metadata_file);
+    (void)io::Delete(table->metadata_location);
   }
   return Status::OK();
 }

@@ -1,6 +1,7 @@
 #include "floe/iceberg/table_metadata.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "floe/iceberg/json_internal.h"
 
@@ -279,6 +280,20 @@ Result<TableMetadata> TableMetadataFromJson(const Json& j) {
   }
   FLOE_RETURN_IF_ERROR(m.Validate());
   return m;
+}
+
+Result<int64_t> IntProperty(const std::map<std::string, std::string>& properties,
+                            std::string_view key, int64_t fallback) {
+  auto it = properties.find(std::string(key));
+  if (it == properties.end()) return fallback;
+  int64_t v = 0;
+  const char* end = it->second.data() + it->second.size();
+  auto [p, ec] = std::from_chars(it->second.data(), end, v);
+  if (ec != std::errc() || p != end) {
+    return Status::InvalidArgument("table property {}: expected an integer, got '{}'", key,
+                                   it->second);
+  }
+  return v;
 }
 
 Result<TableMetadata> ParseTableMetadata(std::string_view json_text) {

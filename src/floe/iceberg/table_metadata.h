@@ -87,6 +87,11 @@ struct TableMetadata {
   bool operator==(const TableMetadata&) const = default;
 };
 
+// The integer value of table property `key`; `fallback` when it is absent. InvalidArgument
+// naming the key and the text when it is not an integer.
+Result<int64_t> IntProperty(const std::map<std::string, std::string>& properties,
+                            std::string_view key, int64_t fallback);
+
 // Parses metadata JSON text (not gzip-compressed). Errors name the JSON path.
 Result<TableMetadata> ParseTableMetadata(std::string_view json_text);
 Result<TableMetadata> TableMetadataFromJson(const nlohmann::json& j);

@@ -20,13 +20,10 @@ constexpr std::string_view kManifestMergeEnabled = "commit.manifest-merge.enable
 constexpr std::string_view kManifestMinMergeCount = "commit.manifest.min-count-to-merge";
 constexpr std::string_view kManifestTargetSize = "commit.manifest.target-size-bytes";
 
+// Malformed values fall back to the default (as Java's PropertyUtil does).
 int64_t PropertyInt(const TableMetadata& m, std::string_view key, int64_t fallback) {
-  auto it = m.properties.find(std::string(key));
-  if (it == m.properties.end()) return fallback;
-  int64_t v = 0;
-  const char* end = it->second.data() + it->second.size();
-  auto [p, ec] = std::from_chars(it->second.data(), end, v);
-  return (ec == std::errc() && p == end) ? v : fallback;
+  Result<int64_t> v = IntProperty(m.properties, key, fallback);
+  return v.ok() ? *v : fallback;
 }
 
 bool PropertyBool(const TableMetadata& m, std::string_view key, bool fallback) {
@@ -51,10 +48,7 @@ std::string MetadataDir(const TableMetadata& m) {
 
 // Removes files this commit wrote but did not publish (best effort).
 void DeleteQuietly(const std::vector<std::string>& paths) {
-  for (const std::string& p : paths) {
-    auto r = io::ResolveUri(p);
-    if (r.ok()) (void)r->store->Delete(r->key);
-  }
+  for (const std::string& p : paths) (void)io::Delete(p);
 }
 
 Result<ManifestFile> WriteManifestAt(const std::string& path, const TableMetadata& metadata,

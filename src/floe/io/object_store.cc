@@ -212,4 +212,9 @@ Result<std::unique_ptr<WritableFile>> OpenForWrite(std::string_view uri) {
   return r.store->OpenForWrite(r.key);
 }
 
+Status Delete(std::string_view uri) {
+  FLOE_ASSIGN_OR_RETURN(ResolvedUri r, ResolveUri(uri));
+  return r.store->Delete(r.key);
+}
+
 }  // namespace floe::io

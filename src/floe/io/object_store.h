@@ -171,5 +171,7 @@ Result<std::unique_ptr<RandomAccessFile>> OpenForRead(std::string_view uri,
                                                       const ReadOptions& opts = {});
 // Starts an atomic writer for `uri` (see ObjectStore::OpenForWrite).
 Result<std::unique_ptr<WritableFile>> OpenForWrite(std::string_view uri);
+// Removes the object `uri` names (see ObjectStore::Delete: an absent object is OK).
+Status Delete(std::string_view uri);
 
 }  // namespace floe::io
