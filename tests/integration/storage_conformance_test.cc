@@ -77,6 +77,7 @@ class StoreConformance : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ((*w)->Tell(), data.size());
     Status st = (*w)->Close();
     ASSERT_TRUE(st.ok()) << st.ToString();
+    EXPECT_EQ((*w)->Tell(), data.size()) << "Tell() after Close() is the object's size";
   }
 
   static inline std::atomic<int> counter_{0};

@@ -17,6 +17,7 @@ using Action = std::function<int()>;
 void AddParquetCommands(CLI::App& app, Action& action);
 void AddStorageCommands(CLI::App& app, Action& action);
 void AddServeCommand(CLI::App& app, Action& action);
+void AddStreamsCommands(CLI::App& app, Action& action);
 void AddNamespaceCommands(CLI::App& app, Action& action);
 void AddTableCommands(CLI::App& app, Action& action);
 void AddExportCommand(CLI::App& app, Action& action);

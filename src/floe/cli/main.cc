@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   floe::cli::AddParquetCommands(app, action);
   floe::cli::AddStorageCommands(app, action);
   floe::cli::AddServeCommand(app, action);
+  floe::cli::AddStreamsCommands(app, action);
   floe::cli::AddNamespaceCommands(app, action);
   floe::cli::AddTableCommands(app, action);
   floe::cli::AddExportCommand(app, action);

@@ -1,11 +1,95 @@
 #include "floe/iceberg/partition_spec.h"
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 #include <unordered_set>
 
 #include "floe/iceberg/json_internal.h"
 
 namespace floe::iceberg {
+
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool IsInteger(std::string_view s) {
+  if (s.empty() || s.size() > 9) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// One partition term: "col", "day(ts)", "days(ts)", "bucket(16, id)", "truncate(id, 4)".
+Status AddPartitionTerm(std::string_view term, const Schema& schema, PartitionSpec* spec) {
+  term = Trim(term);
+  std::string func = "identity";
+  std::string column;
+  std::string param;
+  const size_t open = term.find('(');
+  if (open == std::string_view::npos) {
+    column = std::string(term);
+  } else {
+    if (term.back() != ')')
+      return Status::InvalidArgument("partition term '{}': missing ')'", term);
+    func = std::string(Trim(term.substr(0, open)));
+    for (char& c : func) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (func == "years" || func == "months" || func == "days" || func == "hours") func.pop_back();
+    std::string_view args = term.substr(open + 1, term.size() - open - 2);
+    const size_t comma = args.find(',');
+    if (comma == std::string_view::npos) {
+      column = std::string(Trim(args));
+    } else {
+      std::string_view a = Trim(args.substr(0, comma));
+      std::string_view b = Trim(args.substr(comma + 1));
+      if (IsInteger(a)) {
+        param = std::string(a);
+        column = std::string(b);
+      } else {
+        param = std::string(b);
+        column = std::string(a);
+      }
+      if (!IsInteger(param)) {
+        return Status::InvalidArgument("partition term '{}': expected an integer parameter", term);
+      }
+    }
+  }
+  if (column.empty()) return Status::InvalidArgument("partition term '{}': no column", term);
+  const NestedField* source = schema.FindByName(column);
+  if (source == nullptr) {
+    return Status::InvalidArgument("partition term '{}': no column '{}' in the schema", term,
+                                   column);
+  }
+  const bool parameterized = func == "bucket" || func == "truncate";
+  if (parameterized != !param.empty()) {
+    return Status::InvalidArgument("partition term '{}': {} takes {}", term, func,
+                                   parameterized ? "(N, column)" : "(column)");
+  }
+  FLOE_ASSIGN_OR_RETURN(Transform transform,
+                        Transform::Parse(parameterized ? func + "[" + param + "]" : func));
+  if (transform.kind() == TransformKind::kUnknown) {
+    return Status::InvalidArgument("partition term '{}': unknown transform '{}'", term, func);
+  }
+  std::string name = column;
+  if (func == "bucket") name += "_bucket";
+  if (func == "truncate") name += "_trunc";
+  if (func == "year" || func == "month" || func == "day" || func == "hour") name += "_" + func;
+  if (func == "void") name += "_null";
+  PartitionField field;
+  field.source_id = source->id;
+  field.field_id = kFirstPartitionFieldId + static_cast<int32_t>(spec->fields.size());
+  field.name = std::move(name);
+  field.transform = transform;
+  spec->fields.push_back(std::move(field));
+  return Status::OK();
+}
+
+}  // namespace
 
 using internal::Json;
 
@@ -151,6 +235,24 @@ Result<PartitionSpec> PartitionSpecFromJson(const Json& j, std::string_view path
   FLOE_ASSIGN_OR_RETURN(const Json* fields, internal::RequiredMember(j, "fields", path));
   FLOE_ASSIGN_OR_RETURN(spec.fields,
                         PartitionFieldsFromJson(*fields, internal::JoinPath(path, "fields")));
+  return spec;
+}
+
+Result<PartitionSpec> ParsePartitionSpecText(std::string_view text, const Schema& schema) {
+  PartitionSpec spec;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ',';
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == ',' && depth == 0) {
+      std::string_view term = Trim(text.substr(start, i - start));
+      if (!term.empty()) FLOE_RETURN_IF_ERROR(AddPartitionTerm(term, schema, &spec));
+      start = i + 1;
+    }
+  }
+  FLOE_RETURN_IF_ERROR(spec.Validate(schema));
   return spec;
 }
 

@@ -63,6 +63,13 @@ nlohmann::json PartitionSpecToJson(const PartitionSpec& spec);
 // Just the fields array (v1's "partition-spec" and manifest metadata).
 nlohmann::json PartitionFieldsToJson(const std::vector<PartitionField>& fields);
 Result<PartitionSpec> PartitionSpecFromJson(const nlohmann::json& j, std::string_view path);
+
+// Parses a spec written as text, the way `floe table create --partition` and the ingest
+// sinks take it: comma-separated terms "col", "day(ts)" (also year/month/hour, and the
+// plural forms), "bucket(16, id)", "truncate(4, name)" (the parameter on either side) or
+// "void(col)". Columns resolve by name against `schema`; partition field ids start at
+// kFirstPartitionFieldId and names follow Java's ("ts_day", "id_bucket", "name_trunc").
+Result<PartitionSpec> ParsePartitionSpecText(std::string_view text, const Schema& schema);
 // A fields array; fields without "field-id" (v1) are numbered from 1000 in order.
 Result<std::vector<PartitionField>> PartitionFieldsFromJson(const nlohmann::json& j,
                                                             std::string_view path);

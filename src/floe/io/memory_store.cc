@@ -35,10 +35,11 @@ class MemoryWritableFile final : public WritableFile {
     buf_.append(data);
     return Status::OK();
   }
-  uint64_t Tell() const override { return buf_.size(); }
+  uint64_t Tell() const override { return done_ ? closed_size_ : buf_.size(); }
   Status Close() override {
     if (done_) return Status::IOError("{}: close after close or abort", name_);
     done_ = true;
+    closed_size_ = buf_.size();
     Publish(*state_, key_, std::make_shared<const std::string>(std::move(buf_)));
     return Status::OK();
   }
@@ -52,6 +53,7 @@ class MemoryWritableFile final : public WritableFile {
   std::string key_;
   std::string name_;
   std::string buf_;
+  uint64_t closed_size_ = 0;  // Tell() after Close: the published size, as for other stores
   bool done_ = false;
 };
 

@@ -1,21 +1,17 @@
-// floe's HTTP service. Today it answers health and version; the ingest API
-// (streams, flush, metrics) grows here.
+// floe's HTTP service: the streaming ingest API over an ingest::IngestService, plus health,
+// version, status and Prometheus metrics. Routes, status codes and reply shapes are listed
+// in the README ("Streaming ingest"); the engine behind them is ingest/service.h.
 #pragma once
 
-#include <cstdint>
-#include <string>
-
 #include "floe/common/status.h"
+#include "floe/ingest/config.h"
 
 namespace floe::server {
 
-struct ServerOptions {
-  std::string host = "127.0.0.1";
-  int port = 8181;
-  std::string warehouse = "./floe-data";
-};
-
-// Serves until SIGINT or SIGTERM. Returns an error when the address cannot be bound.
-Status Serve(const ServerOptions& options);
+// Opens the ingest service (replaying its log), listens on config.server.host:port and
+// serves until SIGINT or SIGTERM; then stops taking requests, commits everything
+// acknowledged, and returns. Errors: the service cannot open, the address cannot be bound,
+// or the final commit failed (what was acknowledged stays in the log for the next start).
+Status Serve(const ingest::IngestConfig& config);
 
 }  // namespace floe::server
