@@ -152,6 +152,15 @@ TEST(ColumnStatistics, BytesCompareUnsigned) {
   EXPECT_EQ(s.max(), "\xC3\xA9");  // 0xC3 > 'z' unsigned
 }
 
+TEST(ColumnStatistics, EmptyValuesMayHaveNoPointer) {
+  // A column of empty strings can hand its values over as {nullptr, 0}.
+  const std::vector<ByteArray> v = {ByteArray{nullptr, 0}, ByteArray{nullptr, 0}};
+  ColumnStatistics s(StatsOrder::kBytes);
+  s.Update(std::span<const ByteArray>(v));
+  EXPECT_EQ(s.min(), "");
+  EXPECT_EQ(s.max(), "");
+}
+
 TEST(ColumnStatistics, DecimalBytesCompareSigned) {
   // Big-endian two's complement of different lengths: -256, -1, 1, 127, 128.
   const std::vector<std::string> v = {std::string("\x00\x80", 2), std::string("\x7F"),
