@@ -5,20 +5,22 @@
 #   bench/export_bench.sh [--rows N] [--events-1kb-mb M] [--events-225kb-mb M] [--rounds R]
 #
 # Inputs (generated once into $FLOE_BENCH_DIR, default build/bench-data, by
-# parquet_vs_duckdb_bench's `gen` mode): the query-log CSV (default 2,000,000 rows, the
+# parquet_vs_duckdb_bench's `gen` mode, $GEN): the query-log CSV (default 2,000,000 rows, the
 # query-performance shape) and NDJSON events of about 1 KB and about 225 KB. Each case:
-# `floe export INPUT --schema S --output DIR --force --progress never` (zstd, the CLI end to
-# end: reading, parsing, encoding, fsync'd atomic publish, state file) against
-# `COPY (SELECT ... FROM read_csv/read_json(... explicit columns ...)) TO OUT (FORMAT parquet,
-# COMPRESSION zstd)` at DuckDB's default threads. Reported: input MB/s (uncompressed input
-# bytes / best wall seconds of R rounds), output bytes, and floe/DuckDB ratios.
+# `floe export INPUT --schema S --output DIR --force --progress never` (default settings:
+# zstd, the CLI end to end: reading, parsing, encoding, fsync'd atomic publish, state file)
+# against `COPY (SELECT ... FROM read_csv/read_json(... explicit columns ...)) TO OUT (FORMAT
+# parquet, COMPRESSION zstd)` at DuckDB's default threads. The two run alternately, R rounds
+# (default 3), so that both see the same machine (it may be shared). Reported: input MB/s
+# (input bytes / best wall seconds), the CPU ratio (DuckDB's best user+system seconds / floe's),
+# output bytes, and the floe/DuckDB ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 FLOE=${FLOE:-$BUILD/floe}
 GEN=${GEN:-$BUILD/bench/parquet_vs_duckdb_bench}
 DATA=${FLOE_BENCH_DIR:-$BUILD/bench-data}
-rows=2000000; small_mb=200; large_mb=500; rounds=2
+rows=2000000; small_mb=200; large_mb=500; rounds=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows=$2; shift ;;
@@ -31,39 +33,29 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -x "$FLOE" ] || { echo "export_bench: $FLOE not built" >&2; exit 1; }
-[ -x "$GEN" ] || { echo "export_bench: $GEN not built (the input generator)" >&2; exit 1; }
+gen() {
+  [ -x "$GEN" ] || { echo "export_bench: $GEN not built (the input generator)" >&2; exit 1; }
+  "$GEN" gen "$@"
+}
 mkdir -p "$DATA"
 csv=$DATA/export-queries-$rows.csv
 e1=$DATA/export-events-1kb-$small_mb.ndjson
 e2=$DATA/export-events-225kb-$large_mb.ndjson
-[ -f "$csv" ] || "$GEN" gen query-log-csv --rows "$rows" -o "$csv"
+[ -f "$csv" ] || gen query-log-csv --rows "$rows" -o "$csv"
 [ -f "$DATA/export-queries.schema.json" ] ||
-  "$GEN" gen query-log-jsonl --rows 10 -o "$DATA/export-q10.jsonl" --schema-out "$DATA/export-queries.schema.json"
-[ -f "$e1" ] || "$GEN" gen events-1kb --mb "$small_mb" -o "$e1" --schema-out "$DATA/export-events.schema.json"
-[ -f "$e2" ] || "$GEN" gen events-225kb --mb "$large_mb" -o "$e2"
+  gen query-log-jsonl --rows 10 -o "$DATA/export-q10.jsonl" --schema-out "$DATA/export-queries.schema.json"
+[ -f "$e1" ] || gen events-1kb --mb "$small_mb" -o "$e1" --schema-out "$DATA/export-events.schema.json"
+[ -f "$e2" ] || gen events-225kb --mb "$large_mb" -o "$e2"
 
 out=$DATA/export-out
 rm -rf "$out"; mkdir -p "$out"
 
-floe_case() {  # floe_case LABEL INPUT SCHEMA -> "seconds bytes"
-  local best=999999 bytes=0
-  for _ in $(seq "$rounds"); do
-    rm -rf "$out/floe-$1"
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$FLOE" export "$2" --schema "$3" --output "$out/floe-$1" --force --progress never >/dev/null
-    t1=$(date +%s.%N)
-    best=$(python3 -c "print(min($best, $t1 - $t0))")
-  done
-  bytes=$(find "$out/floe-$1" -name '*.parquet' -printf '%s\n' | awk '{s+=$1} END {print s}')
-  echo "$best $bytes"
-}
-
 # DuckDB's side reads the same explicit column types (the constants in bench/gen/*.h that
-# parquet_vs_duckdb_bench uses), written as JSON by python for correct escaping.
-python3 - "$out/jobs.json" "$csv" "$e1" "$e2" "$out" "$rounds" <<'PY'
+# parquet_vs_duckdb_bench uses), written as JSON by python for correct escaping: one jobs
+# file per case, each one timed run.
+python3 - "$out" "$csv" "$e1" "$e2" <<'PY'
 import json, re, sys
-jobs_path, csv, e1, e2, out, rounds = sys.argv[1:]
+out, csv, e1, e2 = sys.argv[1:]
 def const(path, name):
     text = open(path).read()
     body = text[text.index("std::string_view " + name):].split("=", 1)[1].split(";", 1)[0]
@@ -73,29 +65,50 @@ ecols = const("bench/gen/events.h", "kEventDuckDbColumns")
 esel = const("bench/gen/events.h", "kEventDuckDbSelect")
 q = lambda s: "'" + s.replace("'", "''") + "'"
 def job(label, select, source, dst):
-    return {"label": label, "reps": int(rounds), "warmup": 0, "output": dst,
-            "sql": f"COPY (SELECT {select} FROM {source}) TO {q(dst)} (FORMAT parquet, COMPRESSION zstd)"}
-jobs = [
-  job("csv", "*", f"read_csv({q(csv)}, header = true, auto_detect = false, columns = {qcols})", f"{out}/duck-csv.parquet"),
-  job("events-1kb", esel, f"read_json({q(e1)}, format = 'newline_delimited', auto_detect = false, columns = {ecols})", f"{out}/duck-e1.parquet"),
-  job("events-225kb", esel, f"read_json({q(e2)}, format = 'newline_delimited', auto_detect = false, columns = {ecols}, maximum_object_size = 67108864)", f"{out}/duck-e2.parquet"),
-]
-json.dump({"settings": [], "jobs": jobs}, open(jobs_path, "w"))
+    spec = {"settings": [], "jobs": [{"label": label, "reps": 1, "warmup": 0, "output": dst,
+            "sql": f"COPY (SELECT {select} FROM {source}) TO {q(dst)} (FORMAT parquet, COMPRESSION zstd)"}]}
+    json.dump(spec, open(f"{out}/duck-{label}.json", "w"))
+job("csv", "*", f"read_csv({q(csv)}, header = true, auto_detect = false, columns = {qcols})", f"{out}/duck-csv.parquet")
+job("events-1kb", esel, f"read_json({q(e1)}, format = 'newline_delimited', auto_detect = false, columns = {ecols})", f"{out}/duck-e1.parquet")
+job("events-225kb", esel, f"read_json({q(e2)}, format = 'newline_delimited', auto_detect = false, columns = {ecols}, maximum_object_size = 67108864)", f"{out}/duck-e2.parquet")
 PY
-duck=$(node --expose-gc bench/peer/duckdb_timer.mjs "$out/jobs.json" 2>&1 || true)
 
-printf '%-14s %10s %12s %12s %12s %12s %8s %8s\n' case input_MB floe_MB/s duck_MB/s floe_bytes duck_bytes speed size
+best() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
+
+# One case: `rounds` times DuckDB then floe, alternating, so that both see the same machine.
+# Prints "floe_wall floe_cpu floe_bytes duck_wall duck_cpu duck_bytes" (best of the rounds).
+run_case() {  # run_case LABEL INPUT SCHEMA
+  local fw=() fc=() dw=() dc=() fb=0 db=0
+  for _ in $(seq "$rounds"); do
+    local line
+    sync  # neither run pays for the other's unwritten output (floe fsyncs what it publishes)
+    line=$(node --expose-gc bench/peer/duckdb_timer.mjs "$out/duck-$1.json" 2>&1 | grep "\"label\":\"$1\"" || true)
+    if [ -n "$line" ] && ! echo "$line" | grep -q '"error"'; then
+      read -r w c b <<< "$(echo "$line" | python3 -c "import json,sys; j=json.loads(sys.stdin.read()); print(j['best'], j['cpu_seconds'][0], j.get('bytes', 0))")"
+      dw+=("$w"); dc+=("$c"); db=$b
+    fi
+    rm -rf "$out/floe-$1"
+    sync
+    local t
+    t=$( { /usr/bin/time -f "%e %U %S" "$FLOE" export "$2" --schema "$3" --output "$out/floe-$1" --force \
+        --progress never >/dev/null; } 2>&1 | tail -1)
+    read -r w u s <<< "$t"
+    fw+=("$w"); fc+=("$(python3 -c "print($u + $s)")")
+  done
+  fb=$(find "$out/floe-$1" -name '*.parquet' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  echo "$(best "${fw[@]}") $(best "${fc[@]}") $fb $( [ ${#dw[@]} -gt 0 ] && best "${dw[@]}" || echo 0) $( [ ${#dc[@]} -gt 0 ] && best "${dc[@]}" || echo 0) $db"
+}
+
+printf '%-14s %9s %10s %10s %8s %8s %12s %12s %7s\n' case input_MB floe_MB/s duck_MB/s speed cpu floe_bytes duck_bytes size
 for c in "csv:$csv:$DATA/export-queries.schema.json" "events-1kb:$e1:$DATA/export-events.schema.json" \
          "events-225kb:$e2:$DATA/export-events.schema.json"; do
   IFS=: read -r label input schema <<< "$c"
-  read -r fs fb <<< "$(floe_case "$label" "$input" "$schema")"
+  read -r fw fc fb dw dc db <<< "$(run_case "$label" "$input" "$schema")"
   mb=$(python3 -c "import os; print(os.path.getsize('$input') / 1e6)")
-  line=$(echo "$duck" | grep "\"label\":\"$label\"" || true)
-  ds=$(echo "$line" | python3 -c "import json,sys; l=sys.stdin.read().strip(); print(json.loads(l).get('best', 0) if l else 0)")
-  db=$(echo "$line" | python3 -c "import json,sys; l=sys.stdin.read().strip(); print(json.loads(l).get('bytes', 0) if l else 0)")
   python3 -c "
-mb, fs, fb, ds, db = $mb, $fs, $fb, $ds, $db
-speed = (ds / fs) if ds else float('nan'); size = (fb / db) if db else float('nan')
-print(f'{\"$label\":<14} {mb:10.1f} {mb/fs:12.1f} {(mb/ds if ds else 0):12.1f} {fb:12d} {db:12d} {speed:7.2f}x {size:7.2f}x')"
+mb, fw, fc, fb, dw, dc, db = $mb, $fw, $fc, $fb, $dw, $dc, $db
+nan = float('nan')
+print(f'{\"$label\":<14} {mb:9.1f} {mb/fw:10.1f} {(mb/dw if dw else 0):10.1f} {(dw/fw if dw else nan):7.2f}x {(dc/fc if dc else nan):7.2f}x {fb:12d} {db:12d} {(fb/db if db else nan):6.3f}x')"
 done
-echo "(speed = floe MB/s / DuckDB MB/s, aim >= 2; size = floe bytes / DuckDB bytes, aim <= 1)"
+echo "(speed = floe MB/s / DuckDB MB/s, aim >= 2; cpu = DuckDB CPU seconds / floe CPU seconds;"
+echo " size = floe bytes / DuckDB bytes, aim <= 1; best of $rounds alternating rounds each)"

@@ -7,7 +7,10 @@
 //
 // CASES.json: [{"name": ..., "source": "<DuckDB table expression over the input>",
 //               "parquet": "<glob of exported files>",
-//               "types": {"col": "DuckDB type", ...}}]
+//               "types": {"col": "DuckDB type", ...},
+//               "sorted_by": "<optional ORDER BY list every file's rows must follow>"}]
+// With sorted_by, DuckDB ranks each file's rows by that order (ties by position) and every
+// row must sit at its rank: the files are sorted as a whole, not just per row group.
 // Exit status 0 when every case matches, 1 otherwise.
 import { createRequire } from 'module';
 import fs from 'fs';
@@ -43,6 +46,11 @@ for (const c of cases) {
       `SELECT count(*) FROM (SELECT ${cols} FROM ${pq} EXCEPT ALL SELECT ${cols} FROM ${c.source})`);
   if (onlySrc !== 0 || onlyPq !== 0) {
     problems.push(`rows differ: ${onlySrc} only in the input, ${onlyPq} only in the parquet`);
+  }
+  if (c.sorted_by) {
+    const ranked = `SELECT file_row_number AS pos, row_number() OVER (PARTITION BY filename ORDER BY ${c.sorted_by}, file_row_number) - 1 AS rank FROM read_parquet(${quote(c.parquet)}, hive_partitioning = false, filename = true, file_row_number = true)`;
+    const misplaced = await count(`SELECT count(*) FROM (${ranked}) WHERE pos <> rank`);
+    if (misplaced !== 0) problems.push(`${misplaced} rows out of order by ${c.sorted_by}`);
   }
   if (problems.length) {
     failed++;

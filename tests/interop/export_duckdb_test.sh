@@ -66,13 +66,19 @@ mv "$work/in/events.ndjson.gz" "$work/events2.ndjson.gz"
 
 "$FLOE" export "$work/in/queries.csv" --schema "$work/q.schema.json" --output "$work/csv_flat" --progress never >/dev/null
 "$FLOE" export "$work/in/queries.csv" --schema "$work/q.schema.json" --output "$work/csv_ym" \
-  --partition-by year,month --compression snappy --progress never >/dev/null
+  --partition-by year,month --compression snappy --fallback-encodings plain --progress never >/dev/null
 "$FLOE" export "$work/in/events.ndjson" --schema "$work/e.schema.json" --output "$work/nd_day" \
   --partition-by year,month,day --progress never >/dev/null
 "$FLOE" export "$work/events2.ndjson.gz" --schema "$work/e.schema.json" --output "$work/nd_kind" \
   --partition-by kind --compression gzip --progress never >/dev/null
+"$FLOE" export "$work/in/queries.csv" --schema "$work/q.schema.json" --output "$work/csv_sorted" \
+  --partition-by query_type --sort-by 'note, execution_time_ms DESC, ts' --progress never >/dev/null
+"$FLOE" export "$work/in/events.ndjson" --schema "$work/e.schema.json" --output "$work/nd_sorted" \
+  --sort-by 'kind:desc,score' --progress never >/dev/null
 "$FLOE" export "$work/in/recs.json" --json-path recommendations --schema "$work/e.schema.json" \
   --output "$work/json_flat" --progress never >/dev/null
+"$FLOE" export "$work/in/recs.json" --json-path recommendations --schema "$work/e.schema.json" \
+  --output "$work/json_day" --partition-by year,month,day --progress never >/dev/null
 
 csv_cols="{'ts': 'TIMESTAMPTZ', 'query_hash': 'VARCHAR', 'query_type': 'VARCHAR', 'execution_time_ms': 'DOUBLE', 'rows_examined': 'BIGINT', 'cache_hit': 'BOOLEAN', 'amount': 'DECIMAL(10,2)', 'day': 'DATE', 'note': 'VARCHAR'}"
 ev_cols="{'id': 'INTEGER', 'ts': 'TIMESTAMPTZ', 'kind': 'VARCHAR', 'score': 'FLOAT', 'tags': 'VARCHAR[]', 'user': 'STRUCT(name VARCHAR, age BIGINT)'}"
@@ -85,10 +91,15 @@ python3 - "$work/cases.json" <<PY
 import json, sys
 cases = [
   {"name": "csv unpartitioned", "source": """$csv_src""", "parquet": "$work/csv_flat/*.parquet", "types": $csv_types},
-  {"name": "csv year/month, snappy", "source": """$csv_src""", "parquet": "$work/csv_ym/**/*.parquet", "types": $csv_types},
+  {"name": "csv year/month, snappy, plain encodings", "source": """$csv_src""", "parquet": "$work/csv_ym/**/*.parquet", "types": $csv_types},
   {"name": "ndjson year/month/day", "source": """$nd_src""", "parquet": "$work/nd_day/**/*.parquet", "types": $ev_types},
   {"name": "ndjson.gz by kind, gzip", "source": """$nd_src""", "parquet": "$work/nd_kind/**/*.parquet", "types": $ev_types},
+  {"name": "csv by query_type, sorted by note, execution_time_ms desc, ts", "source": """$csv_src""", "parquet": "$work/csv_sorted/**/*.parquet", "types": $csv_types,
+   "sorted_by": "note ASC NULLS FIRST, execution_time_ms DESC NULLS LAST, ts ASC NULLS FIRST"},
+  {"name": "ndjson sorted by kind desc (nulls last), score", "source": """$nd_src""", "parquet": "$work/nd_sorted/*.parquet", "types": $ev_types,
+   "sorted_by": "kind DESC NULLS LAST, score ASC NULLS FIRST"},
   {"name": "json document under recommendations", "source": """$json_src""", "parquet": "$work/json_flat/*.parquet", "types": $ev_types},
+  {"name": "json document, year/month/day", "source": """$json_src""", "parquet": "$work/json_day/**/*.parquet", "types": $ev_types},
 ]
 json.dump(cases, open(sys.argv[1], "w"))
 PY

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <deque>
 #include <limits>
+#include <type_traits>
 
 #include <simdjson.h>
 
@@ -63,20 +64,28 @@ class SpecialByteScanner {
     mask_ = 0;
   }
   // The first delimiter, quote, CR or LF at or after `p` (which must be <= end), or end.
-  const char* Next(const char* p) {
-    for (;;) {
-      if (block_ != nullptr && p >= block_ && p < block_ + 64) {
-        const uint64_t m = mask_ & (~uint64_t{0} << (p - block_));
-        if (m != 0) return block_ + __builtin_ctzll(m);
-        p = block_ + 64;
-      }
-      if (p >= end_) return end_;
-      block_ = p;
-      mask_ = Mask(p);
+  // Inlined into the record scan: most calls find the byte in the current 64-byte block.
+  __attribute__((always_inline)) const char* Next(const char* p) {
+    if (block_ != nullptr && p >= block_ && p < block_ + 64) {
+      const uint64_t m = mask_ & (~uint64_t{0} << (p - block_));
+      if (m != 0) return block_ + __builtin_ctzll(m);
+      p = block_ + 64;
     }
+    return NextBlock(p);
   }
 
  private:
+  // Next, from the block starting at `p` on.
+  __attribute__((noinline)) const char* NextBlock(const char* p) {
+    for (;;) {
+      if (p >= end_) return end_;
+      block_ = p;
+      mask_ = Mask(p);
+      if (mask_ != 0) return block_ + __builtin_ctzll(mask_);
+      p = block_ + 64;
+    }
+  }
+
   uint64_t Mask(const char* p) const {
     const size_t avail = static_cast<size_t>(end_ - p);
     if (avail >= 64) return Mask64(p);
@@ -251,12 +260,79 @@ Result<ColumnPlan> PlanColumn(const Field& field) {
   return p;
 }
 
+// Calls fn(std::integral_constant<Kind, K>()) with K = k: code specialized per kind, chosen
+// once per column of a block rather than once per field.
+template <typename Fn>
+decltype(auto) WithKind(Kind k, Fn&& fn) {
+  switch (k) {
+    case Kind::kBool:
+      return fn(std::integral_constant<Kind, Kind::kBool>());
+    case Kind::kInt:
+      return fn(std::integral_constant<Kind, Kind::kInt>());
+    case Kind::kUInt:
+      return fn(std::integral_constant<Kind, Kind::kUInt>());
+    case Kind::kFloat16:
+      return fn(std::integral_constant<Kind, Kind::kFloat16>());
+    case Kind::kFloat32:
+      return fn(std::integral_constant<Kind, Kind::kFloat32>());
+    case Kind::kFloat64:
+      return fn(std::integral_constant<Kind, Kind::kFloat64>());
+    case Kind::kDecimal:
+      return fn(std::integral_constant<Kind, Kind::kDecimal>());
+    case Kind::kDate:
+      return fn(std::integral_constant<Kind, Kind::kDate>());
+    case Kind::kTime:
+      return fn(std::integral_constant<Kind, Kind::kTime>());
+    case Kind::kTimestamp:
+      return fn(std::integral_constant<Kind, Kind::kTimestamp>());
+    case Kind::kString:
+      return fn(std::integral_constant<Kind, Kind::kString>());
+    case Kind::kJson:
+      return fn(std::integral_constant<Kind, Kind::kJson>());
+    case Kind::kBinary:
+      return fn(std::integral_constant<Kind, Kind::kBinary>());
+    case Kind::kFixed:
+      return fn(std::integral_constant<Kind, Kind::kFixed>());
+    case Kind::kUuid:
+      return fn(std::integral_constant<Kind, Kind::kUuid>());
+  }
+  return fn(std::integral_constant<Kind, Kind::kString>());  // not reached
+}
+
 // One field of the record being parsed: its text in the input (without the quotes).
 struct FieldSpan {
   const char* begin;
   const char* end;
   bool quoted;
   bool escaped;  // holds doubled quotes
+};
+
+// The fields of the record being scanned: a vector whose append stays inline (growing is
+// rare: the storage is kept from record to record).
+class FieldList {
+ public:
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const FieldSpan* begin() const { return store_.data(); }
+  const FieldSpan* end() const { return store_.data() + size_; }
+  const FieldSpan& front() const { return store_[0]; }
+  const FieldSpan& back() const { return store_[size_ - 1]; }
+  const FieldSpan& operator[](size_t i) const { return store_[i]; }
+  // Written member by member in place: a span built on the stack and copied made the CPU
+  // reload it from stores it could not forward (a stall per field).
+  void Push(const char* begin, const char* end, bool quoted, bool escaped) {
+    if (size_ == store_.size()) store_.resize(std::max<size_t>(16, 2 * size_));
+    FieldSpan& f = store_[size_++];
+    f.begin = begin;
+    f.end = end;
+    f.quoted = quoted;
+    f.escaped = escaped;
+  }
+
+ private:
+  std::vector<FieldSpan> store_;
+  size_t size_ = 0;
 };
 
 // A converted value waiting for the rest of its record to convert.
@@ -297,6 +373,7 @@ struct CsvBatchReader::Impl {
     quoting = options.quote != '\0';
     scanner.Init(options.delimiter, options.quote);
     skip_left = options.skip_rows;
+    line = options.first_line;
     source = options.source_name.empty() ? std::string("<input>") : options.source_name;
     for (const std::string& v : options.null_values) {
       if (v.size() < 64) null_length_mask |= uint64_t{1} << v.size();
@@ -378,7 +455,7 @@ struct CsvBatchReader::Impl {
           if (x == end) {
             if (!final) return false;
             SetError(r, SyntaxError::kUnterminated, field_count + 1);
-            PushField({p + 1, end, true, escaped});
+            PushField(p + 1, end, true, escaped);
             r->text_end = r->next = end;
             return true;
           }
@@ -390,7 +467,7 @@ struct CsvBatchReader::Impl {
               q = x + 2;
               continue;
             }
-            PushField({p + 1, x, true, escaped});
+            PushField(p + 1, x, true, escaped);
             p = x + 1;
             break;
           }
@@ -416,7 +493,7 @@ struct CsvBatchReader::Impl {
         if (trim) {
           while (fe > p && IsBlank(fe[-1])) --fe;
         }
-        PushField({p, fe, false, false});
+        PushField(p, fe, false, false);
       }
       if (static_cast<size_t>(s - field_start) > max_field) {
         SetError(r, SyntaxError::kTooLong, field_count);
@@ -459,8 +536,9 @@ struct CsvBatchReader::Impl {
   }
 
   // Keeps the first field_cap fields (enough to convert or to report a long row); counts all.
-  void PushField(FieldSpan f) {
-    if (fields.size() < field_cap) fields.push_back(f);
+  __attribute__((always_inline)) void PushField(const char* begin, const char* end, bool quoted,
+                                                bool escaped) {
+    if (fields.size() < field_cap) fields.Push(begin, end, quoted, escaped);
     ++field_count;
   }
 
@@ -528,12 +606,166 @@ struct CsvBatchReader::Impl {
                                          source, line, options.max_row_bytes);
       }
       if (!complete) break;
-      FLOE_RETURN_IF_ERROR(HandleRecord(r));
+      if (header_done && split_out == nullptr && r.error == SyntaxError::kNone &&
+          field_count == expected_fields) {
+        QueueRecord(r);
+        if (block_rows == block_capacity) FLOE_RETURN_IF_ERROR(ConvertBlock());
+      } else {
+        FLOE_RETURN_IF_ERROR(ConvertBlock());
+        FLOE_RETURN_IF_ERROR(HandleRecord(r));
+      }
       line += r.newlines + (r.text_end != r.next ? 1 : 0);
       p = r.next;
     }
+    // The queued records point into `text`: convert them before it goes.
+    FLOE_RETURN_IF_ERROR(ConvertBlock());
     *consumed = static_cast<size_t>(p - begin);
     return Status::OK();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Converting well-formed records a block at a time, column by column: each column's
+  // conversion and append run over the whole block, so the per-type dispatch is the same
+  // branch many times over instead of a different one for every field. A block ends where
+  // a record-at-a-time reader would check the batch size (every 64 rows, or at
+  // batch_rows), so batches are cut at the same rows.
+
+  static constexpr size_t kBlockRows = 64;
+
+  // Queues a record with no syntax error and the expected number of fields.
+  void QueueRecord(const RecordScan& r) {
+    if (block_rows == 0) {
+      const int64_t to_check = 64 - static_cast<int64_t>(rows_since_size_check & 63);
+      const int64_t to_cut = options.batch_rows - builder->num_rows();
+      block_capacity = static_cast<size_t>(std::max<int64_t>(1, std::min(to_check, to_cut)));
+      const size_t n = static_cast<size_t>(expected_fields);
+      if (block_fields.size() < kBlockRows * n) block_fields.resize(kBlockRows * n);
+      if (block_slots.size() < kBlockRows * plans.size()) {
+        block_slots.resize(kBlockRows * plans.size());
+      }
+      block_records.resize(kBlockRows);
+      block_bad.resize(kBlockRows);
+    }
+    std::copy(fields.begin(), fields.end(),
+              block_fields.begin() + static_cast<ptrdiff_t>(block_rows * fields.size()));
+    block_records[block_rows] = {r.begin, r.text_end, line};
+    ++block_rows;
+  }
+
+  Status ConvertBlock() {
+    const size_t m = block_rows;
+    if (m == 0) return Status::OK();
+    block_rows = 0;
+    const size_t n = static_cast<size_t>(expected_fields);
+    // Unescaped, minified and decoded values go to scratch; room for all of them up front,
+    // so that a value read from scratch is not moved by the next one's growth.
+    size_t span = 0;
+    for (size_t r = 0; r < m; ++r) {
+      span += static_cast<size_t>(block_records[r].text_end - block_records[r].begin);
+    }
+    scratch.clear();
+    if (scratch.capacity() < 2 * span + 64) scratch.reserve(2 * span + 64);
+    // block_bad[r]: the first field (in record order) that did not convert, or -1. A
+    // record's later fields are not converted once one failed, as record at a time.
+    std::fill(block_bad.begin(), block_bad.begin() + static_cast<ptrdiff_t>(m), -1);
+    bool any_bad = false;
+    for (size_t i = 0; i < n; ++i) {
+      const int t = targets[i];
+      if (t < 0) continue;
+      const ColumnPlan& c = plans[static_cast<size_t>(t)];
+      Slot* slots_t = &block_slots[static_cast<size_t>(t) * kBlockRows];
+      WithKind(c.kind, [&](auto k) {
+        for (size_t r = 0; r < m; ++r) {
+          if (block_bad[r] >= 0) continue;
+          if (!ConvertAs<decltype(k)::value>(c, block_fields[r * n + i], &slots_t[r])) {
+            block_bad[r] = static_cast<int64_t>(i);
+            any_bad = true;
+          }
+        }
+      });
+    }
+    // Without bad-row mode the first bad record ends the read: the records before it count.
+    size_t end = m;
+    if (any_bad && !options.on_bad_row) {
+      end = 0;
+      while (block_bad[end] < 0) ++end;
+    }
+    int64_t good = 0;
+    for (size_t r = 0; r < end; ++r) good += block_bad[r] < 0 ? 1 : 0;
+    for (size_t i = 0; i < n; ++i) {
+      const int t = targets[i];
+      if (t < 0) continue;
+      const ColumnPlan& c = plans[static_cast<size_t>(t)];
+      const Slot* slots_t = &block_slots[static_cast<size_t>(t) * kBlockRows];
+      WithKind(c.kind, [&](auto k) {
+        for (size_t r = 0; r < end; ++r) {
+          if (block_bad[r] < 0) AppendAs<decltype(k)::value>(c.builder, slots_t[r]);
+        }
+      });
+    }
+    for (const int j : missing) {
+      for (int64_t k = 0; k < good; ++k) plans[static_cast<size_t>(j)].builder->AppendNull();
+    }
+    rows_total += good;
+    rows_since_size_check += static_cast<uint64_t>(good);
+    if (good > 0 &&
+        (builder->num_rows() >= options.batch_rows ||
+         ((rows_since_size_check & 63) == 0 && builder->ByteSize() >= options.batch_bytes))) {
+      ready.push_back(builder->Finish());
+      ReserveLike(ready.back());
+    }
+    if (!any_bad) return Status::OK();
+    // The bad records, in order, with the error a record-at-a-time read gives.
+    const int64_t current_line = line;
+    Status result;
+    for (size_t r = 0; r < m && result.ok(); ++r) {
+      if (block_bad[r] < 0) continue;
+      line = block_records[r].line;
+      Status s = RecordError(&block_fields[r * n]);
+      if (!options.on_bad_row) {
+        result = s;
+        break;
+      }
+      ++bad_row_count;
+      CsvBadRow bad;
+      bad.source = source;
+      bad.line = line;
+      bad.column = bad_column;
+      bad.record =
+          std::string_view(block_records[r].begin,
+                           static_cast<size_t>(block_records[r].text_end - block_records[r].begin));
+      bad.reason = &s;
+      result = options.on_bad_row(bad);
+    }
+    line = current_line;
+    return result;
+  }
+
+  // The error of a record whose fields (`record`, expected_fields of them) do not all
+  // convert: the first field that does not, as ConvertRecord reports it.
+  Status RecordError(const FieldSpan* record) {
+    Slot slot;
+    const size_t span = static_cast<size_t>(record[expected_fields - 1].end - record[0].begin);
+    scratch.reserve(scratch.size() + 2 * span + 64);
+    for (int64_t i = 0; i < expected_fields; ++i) {
+      const int t = targets[i];
+      if (t < 0) continue;
+      if (!Convert(plans[t], record[i], &slot)) return FieldError(plans[t], record[i], i);
+    }
+    return Status::Internal("{}:{}: CSV record converts on a second try", source, line);
+  }
+
+  // The error for field `i` of the current record, which just failed to convert into `c`.
+  Status FieldError(const ColumnPlan& c, const FieldSpan& f, int64_t i) {
+    bad_column = i + 1;
+    const std::string_view raw(f.begin, static_cast<size_t>(f.end - f.begin));
+    if (why_null) {
+      return Status::InvalidArgument("{}:{}:{}: field \"{}\": null in non-nullable column", source,
+                                     line, bad_column, c.name);
+    }
+    return Status::InvalidArgument("{}:{}:{}: field \"{}\": expected {}, got {}{}{}", source, line,
+                                   bad_column, c.name, c.type_name, QuoteExcerpt(raw),
+                                   why.empty() ? "" : ": ", why);
   }
 
   Status SyntaxStatus(const RecordScan& r) const {
@@ -682,18 +914,7 @@ struct CsvBatchReader::Impl {
     for (int64_t i = 0; i < n; ++i) {
       const int t = targets[i];
       if (t < 0) continue;
-      if (!Convert(plans[t], fields[i], &slots[t])) {
-        bad_column = i + 1;
-        const FieldSpan& f = fields[i];
-        const std::string_view raw(f.begin, static_cast<size_t>(f.end - f.begin));
-        if (why_null) {
-          return Status::InvalidArgument("{}:{}:{}: field \"{}\": null in non-nullable column",
-                                         source, line, bad_column, plans[t].name);
-        }
-        return Status::InvalidArgument("{}:{}:{}: field \"{}\": expected {}, got {}{}{}", source,
-                                       line, bad_column, plans[t].name, plans[t].type_name,
-                                       QuoteExcerpt(raw), why.empty() ? "" : ": ", why);
-      }
+      if (!Convert(plans[t], fields[i], &slots[t])) return FieldError(plans[t], fields[i], i);
     }
     for (int64_t i = 0; i < n; ++i) {
       const int t = targets[i];
@@ -704,8 +925,27 @@ struct CsvBatchReader::Impl {
     if (builder->num_rows() >= options.batch_rows ||
         ((++rows_since_size_check & 63) == 0 && builder->ByteSize() >= options.batch_bytes)) {
       ready.push_back(builder->Finish());
+      ReserveLike(ready.back());
     }
     return Status::OK();
+  }
+
+  // Sizes the builders for a next batch like `last` (a full batch_rows, value bytes in
+  // proportion), so that they do not regrow and copy while it fills.
+  void ReserveLike(const RecordBatch& last) {
+    constexpr int64_t kMaxReservedRows = int64_t{1} << 20;
+    if (last.num_rows <= 0 || options.batch_rows > kMaxReservedRows) return;
+    const int64_t rows = options.batch_rows;
+    const double scale = static_cast<double>(rows) / static_cast<double>(last.num_rows);
+    for (size_t i = 0; i < plans.size(); ++i) {
+      const Column& c = *last.columns[i];
+      int64_t bytes = 0;
+      if (c.type->IsVarBinary()) {
+        bytes = std::min(options.batch_bytes,
+                         static_cast<int64_t>(static_cast<double>(c.data.size()) * scale * 1.0625));
+      }
+      plans[i].builder->Reserve(rows, bytes);
+    }
   }
 
   bool Fail(std::string message) {
@@ -733,6 +973,13 @@ struct CsvBatchReader::Impl {
 
   // Converts one field into `slot`. On failure sets `why` (or why_null) and returns false.
   bool Convert(const ColumnPlan& c, const FieldSpan& f, Slot* slot) {
+    return WithKind(c.kind, [&](auto k) { return ConvertAs<decltype(k)::value>(c, f, slot); });
+  }
+
+  // Converts one field of a column of kind K into `slot`. On failure sets `why` (or
+  // why_null) and returns false.
+  template <Kind K>
+  bool ConvertAs(const ColumnPlan& c, const FieldSpan& f, Slot* slot) {
     why.clear();
     why_null = false;
     std::string_view s(f.begin, static_cast<size_t>(f.end - f.begin));
@@ -749,116 +996,103 @@ struct CsvBatchReader::Impl {
     } else if (f.escaped) {
       s = FieldText(f);
     }
-    switch (c.kind) {
-      case Kind::kInt: {
-        bool negative, overflow;
-        uint64_t mag;
-        if (!ParseIntegerText(s, &negative, &mag, &overflow)) return false;
-        const uint64_t limit = negative ? static_cast<uint64_t>(-(c.int_min + 1)) + 1
-                                        : static_cast<uint64_t>(c.int_max);
-        if (overflow || mag > limit) return Fail("out of range");
-        slot->i = negative ? static_cast<int64_t>(0 - mag) : static_cast<int64_t>(mag);
-        return true;
+    if constexpr (K == Kind::kInt) {
+      bool negative, overflow;
+      uint64_t mag;
+      if (!ParseIntegerText(s, &negative, &mag, &overflow)) return false;
+      const uint64_t limit =
+          negative ? static_cast<uint64_t>(-(c.int_min + 1)) + 1 : static_cast<uint64_t>(c.int_max);
+      if (overflow || mag > limit) return Fail("out of range");
+      slot->i = negative ? static_cast<int64_t>(0 - mag) : static_cast<int64_t>(mag);
+      return true;
+    } else if constexpr (K == Kind::kString) {
+      return SetBytes(f, s, slot);
+    } else if constexpr (K == Kind::kTimestamp) {
+      return TextResult(ParseTimestampText(s, c.type->unit, &slot->i));
+    } else if constexpr (K == Kind::kFloat64) {
+      return TextResult(ParseFloatText(s, &slot->d));
+    } else if constexpr (K == Kind::kFloat32) {
+      float v;
+      if (!TextResult(ParseFloatText(s, &v))) return false;
+      slot->d = v;
+      return true;
+    } else if constexpr (K == Kind::kFloat16) {
+      double d;
+      if (!TextResult(ParseFloatText(s, &d))) return false;
+      const uint16_t h = DoubleToHalf(d);
+      if (std::isfinite(d) && (h & 0x7fff) == 0x7c00) return Fail("out of range");
+      slot->i = h;
+      return true;
+    } else if constexpr (K == Kind::kUInt) {
+      bool negative, overflow;
+      uint64_t mag;
+      if (!ParseIntegerText(s, &negative, &mag, &overflow)) return false;
+      if (overflow || mag > c.uint_max || (negative && mag != 0)) return Fail("out of range");
+      slot->u = mag;
+      return true;
+    } else if constexpr (K == Kind::kBool) {
+      bool b;
+      if (!ParseBoolText(s, &b)) return false;
+      slot->i = b;
+      return true;
+    } else if constexpr (K == Kind::kDecimal) {
+      const TextParse r = ParseDecimalText(s, c.type->precision, c.type->scale, &slot->dec);
+      if (r == TextParse::kTooPrecise) {
+        const int32_t scale = c.type->scale;
+        return Fail(fmt::format("more than {} fraction digit{}", scale, scale == 1 ? "" : "s"));
       }
-      case Kind::kString:
-        return SetBytes(f, s, slot);
-      case Kind::kTimestamp:
-        return TextResult(ParseTimestampText(s, c.type->unit, &slot->i));
-      case Kind::kFloat64:
-        return TextResult(ParseFloatText(s, &slot->d));
-      case Kind::kFloat32: {
-        float v;
-        if (!TextResult(ParseFloatText(s, &v))) return false;
-        slot->d = v;
-        return true;
+      if (r == TextParse::kOutOfRange) {
+        return Fail(fmt::format("more than {} digits", c.type->precision));
       }
-      case Kind::kFloat16: {
-        double d;
-        if (!TextResult(ParseFloatText(s, &d))) return false;
-        const uint16_t h = DoubleToHalf(d);
-        if (std::isfinite(d) && (h & 0x7fff) == 0x7c00) return Fail("out of range");
-        slot->i = h;
-        return true;
+      return r == TextParse::kOk;
+    } else if constexpr (K == Kind::kDate) {
+      int32_t days = 0;
+      if (!TextResult(ParseDateText(s, &days))) return false;
+      slot->i = days;
+      return true;
+    } else if constexpr (K == Kind::kTime) {
+      return TextResult(ParseTimeText(s, c.type->unit, &slot->i));
+    } else if constexpr (K == Kind::kJson) {
+      auto doc = json_parser.parse(s.data(), s.size(), true);
+      if (doc.error() != simdjson::SUCCESS) return Fail(simdjson::error_message(doc.error()));
+      const size_t start = scratch.size();
+      scratch.resize(start + s.size());
+      size_t len = 0;
+      if (simdjson::minify(s.data(), s.size(), scratch.data() + start, len) != simdjson::SUCCESS) {
+        scratch.resize(start);
+        return Fail("cannot minify");
       }
-      case Kind::kUInt: {
-        bool negative, overflow;
-        uint64_t mag;
-        if (!ParseIntegerText(s, &negative, &mag, &overflow)) return false;
-        if (overflow || mag > c.uint_max || (negative && mag != 0)) return Fail("out of range");
-        slot->u = mag;
-        return true;
-      }
-      case Kind::kBool: {
-        bool b;
-        if (!ParseBoolText(s, &b)) return false;
-        slot->i = b;
-        return true;
-      }
-      case Kind::kDecimal: {
-        const TextParse r = ParseDecimalText(s, c.type->precision, c.type->scale, &slot->dec);
-        if (r == TextParse::kTooPrecise) {
-          const int32_t scale = c.type->scale;
-          return Fail(fmt::format("more than {} fraction digit{}", scale, scale == 1 ? "" : "s"));
-        }
-        if (r == TextParse::kOutOfRange) {
-          return Fail(fmt::format("more than {} digits", c.type->precision));
-        }
-        return r == TextParse::kOk;
-      }
-      case Kind::kDate: {
-        int32_t days = 0;
-        if (!TextResult(ParseDateText(s, &days))) return false;
-        slot->i = days;
-        return true;
-      }
-      case Kind::kTime:
-        return TextResult(ParseTimeText(s, c.type->unit, &slot->i));
-      case Kind::kJson: {
-        auto doc = json_parser.parse(s.data(), s.size(), true);
-        if (doc.error() != simdjson::SUCCESS) return Fail(simdjson::error_message(doc.error()));
-        const size_t start = scratch.size();
-        scratch.resize(start + s.size());
-        size_t len = 0;
-        if (simdjson::minify(s.data(), s.size(), scratch.data() + start, len) !=
-            simdjson::SUCCESS) {
+      scratch.resize(start + len);
+      SetScratch(start, len, slot);
+      return true;
+    } else if constexpr (K == Kind::kBinary || K == Kind::kFixed) {
+      const size_t start = scratch.size();
+      if (options.binary_encoding == CsvReadOptions::BinaryEncoding::kRaw) {
+        if (c.kind == Kind::kBinary) return SetBytes(f, s, slot);
+        scratch.append(s);
+      } else if (options.binary_encoding == CsvReadOptions::BinaryEncoding::kHex) {
+        if (!AppendHexBytes(s, &scratch)) {
           scratch.resize(start);
-          return Fail("cannot minify");
+          return Fail("not hex");
         }
-        scratch.resize(start + len);
-        SetScratch(start, len, slot);
-        return true;
+      } else if (!AppendBase64Bytes(s, &scratch)) {
+        scratch.resize(start);
+        return Fail("not base64");
       }
-      case Kind::kBinary:
-      case Kind::kFixed: {
-        const size_t start = scratch.size();
-        if (options.binary_encoding == CsvReadOptions::BinaryEncoding::kRaw) {
-          if (c.kind == Kind::kBinary) return SetBytes(f, s, slot);
-          scratch.append(s);
-        } else if (options.binary_encoding == CsvReadOptions::BinaryEncoding::kHex) {
-          if (!AppendHexBytes(s, &scratch)) {
-            scratch.resize(start);
-            return Fail("not hex");
-          }
-        } else if (!AppendBase64Bytes(s, &scratch)) {
-          scratch.resize(start);
-          return Fail("not base64");
-        }
-        const size_t len = scratch.size() - start;
-        if (c.kind == Kind::kFixed && len != static_cast<size_t>(c.type->byte_width)) {
-          scratch.resize(start);
-          return Fail(fmt::format("{} bytes, not {}", len, c.type->byte_width));
-        }
-        SetScratch(start, len, slot);
-        return true;
+      const size_t len = scratch.size() - start;
+      if (c.kind == Kind::kFixed && len != static_cast<size_t>(c.type->byte_width)) {
+        scratch.resize(start);
+        return Fail(fmt::format("{} bytes, not {}", len, c.type->byte_width));
       }
-      case Kind::kUuid: {
-        char b[16];
-        if (!ParseUuidText(s, b)) return false;
-        const size_t start = scratch.size();
-        scratch.append(b, 16);
-        SetScratch(start, 16, slot);
-        return true;
-      }
+      SetScratch(start, len, slot);
+      return true;
+    } else if constexpr (K == Kind::kUuid) {
+      char b[16];
+      if (!ParseUuidText(s, b)) return false;
+      const size_t start = scratch.size();
+      scratch.append(b, 16);
+      SetScratch(start, 16, slot);
+      return true;
     }
     return false;
   }
@@ -882,42 +1116,29 @@ struct CsvBatchReader::Impl {
   }
 
   void Append(const ColumnPlan& c, const Slot& v) {
-    ColumnBuilder* b = c.builder;
+    WithKind(c.kind, [&](auto k) { AppendAs<decltype(k)::value>(c.builder, v); });
+  }
+
+  template <Kind K>
+  void AppendAs(ColumnBuilder* b, const Slot& v) {
     if (v.null) {
       b->AppendNull();
-      return;
-    }
-    switch (c.kind) {
-      case Kind::kBool:
-        b->AppendBool(v.i != 0);
-        return;
-      case Kind::kInt:
-      case Kind::kDate:
-      case Kind::kTime:
-      case Kind::kTimestamp:
-        b->AppendInt(v.i);
-        return;
-      case Kind::kUInt:
-        b->AppendUInt(v.u);
-        return;
-      case Kind::kFloat16:
-        b->AppendFloat16Bits(static_cast<uint16_t>(v.i));
-        return;
-      case Kind::kFloat32:
-      case Kind::kFloat64:
-        b->AppendDouble(v.d);
-        return;
-      case Kind::kDecimal:
-        b->AppendDecimal(v.dec);
-        return;
-      case Kind::kString:
-      case Kind::kJson:
-      case Kind::kBinary:
-      case Kind::kFixed:
-      case Kind::kUuid:
-        b->AppendBytes(v.in_scratch ? std::string_view(scratch.data() + v.offset, v.len)
-                                    : std::string_view(v.ptr, v.len));
-        return;
+    } else if constexpr (K == Kind::kBool) {
+      b->AppendBool(v.i != 0);
+    } else if constexpr (K == Kind::kInt || K == Kind::kDate || K == Kind::kTime ||
+                         K == Kind::kTimestamp) {
+      b->AppendInt(v.i);
+    } else if constexpr (K == Kind::kUInt) {
+      b->AppendUInt(v.u);
+    } else if constexpr (K == Kind::kFloat16) {
+      b->AppendFloat16Bits(static_cast<uint16_t>(v.i));
+    } else if constexpr (K == Kind::kFloat32 || K == Kind::kFloat64) {
+      b->AppendDouble(v.d);
+    } else if constexpr (K == Kind::kDecimal) {
+      b->AppendDecimal(v.dec);
+    } else {
+      b->AppendBytes(v.in_scratch ? std::string_view(scratch.data() + v.offset, v.len)
+                                  : std::string_view(v.ptr, v.len));
     }
   }
 
@@ -942,7 +1163,20 @@ struct CsvBatchReader::Impl {
   int64_t expected_fields = 0;
   std::vector<std::string> header;
 
-  std::vector<FieldSpan> fields;
+  FieldList fields;
+  // Records queued for ConvertBlock: their fields (expected_fields each), slots (kBlockRows
+  // per schema field), where they are, and the first field of each that failed.
+  struct QueuedRecord {
+    const char* begin = nullptr;
+    const char* text_end = nullptr;
+    int64_t line = 0;
+  };
+  std::vector<FieldSpan> block_fields;
+  std::vector<Slot> block_slots;
+  std::vector<QueuedRecord> block_records;
+  std::vector<int64_t> block_bad;
+  size_t block_rows = 0;
+  size_t block_capacity = 0;
   int64_t field_count = 0;  // fields in the record (fields holds the first field_cap)
   size_t field_cap = 0;
   std::string scratch;

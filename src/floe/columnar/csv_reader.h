@@ -137,6 +137,9 @@ struct CsvReadOptions {
   // Names the input in error messages ("FILE:LINE:COLUMN: ..."). CsvStreamReader::OpenFile
   // sets it to the path when empty; "<input>" is used when it is empty.
   std::string source_name;
+  // The number of the input's first line in errors and bad rows: an input that continues a
+  // longer one (a part of a file after its header, read on its own) counts on from its place.
+  int64_t first_line = 1;
   // Bad-row mode (see above). Empty: the first record error stops reading.
   std::function<Status(const CsvBadRow&)> on_bad_row;
 };

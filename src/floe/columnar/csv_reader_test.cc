@@ -342,6 +342,90 @@ TEST(CsvReader, BadRowMode) {
   EXPECT_EQ(ParseCsv(text, schema, stop).status().message(), "too many");
 }
 
+TEST(CsvReader, BadRowsAmongManyRecordsKeepTheirOrderLinesAndBatches) {
+  // Records are converted in blocks, column by column; the outcome must be what reading
+  // one record at a time gives. The expectations are computed here from the generator.
+  auto schema = MakeSchema({Field{"i", types::Int32(), false}, Field{"s", types::String()},
+                            Field{"j", types::Json()}, Field{"b", types::Bool()}});
+  std::string text = "i,s,j,b\n";
+  struct Bad {
+    int64_t line, column;
+  };
+  std::vector<Bad> bad;
+  std::vector<std::string> good;
+  int64_t line = 2;
+  for (int k = 0; k < 1000; ++k) {
+    const bool bad_i = k % 97 == 5 || k == 63 || k == 64;
+    const bool bad_b = k % 89 == 7 || k == 64;  // k == 64: the first bad field is reported
+    const bool multiline = k % 13 == 0;
+    const std::string s = multiline ? "\"say \"\"hi\"\"\nagain\"" : "\"a,b\"";
+    text += (bad_i ? "x" + std::to_string(k) : std::to_string(k)) + "," + s + "," +
+            "\"{\"\"k\"\": [" + std::to_string(k) + ", 2]}\"," + (bad_b ? "maybe" : "true") + "\n";
+    if (bad_i) {
+      bad.push_back({line, 1});
+    } else if (bad_b) {
+      bad.push_back({line, 4});
+    } else {
+      good.push_back("{\"i\":" + std::to_string(k) +
+                     ",\"s\":" + (multiline ? "\"say \\\"hi\\\"\\nagain\"" : "\"a,b\"") +
+                     ",\"j\":\"{\\\"k\\\":[" + std::to_string(k) + ",2]}\",\"b\":true}\n");
+    }
+    line += multiline ? 2 : 1;
+  }
+  std::vector<Bad> seen;
+  CsvReadOptions opt;
+  opt.source_name = "m.csv";
+  opt.batch_rows = 100;
+  opt.on_bad_row = [&](const CsvBadRow& b) {
+    seen.push_back({b.line, b.column});
+    EXPECT_EQ(
+        b.reason->message().rfind(
+            "m.csv:" + std::to_string(b.line) + ":" + std::to_string(b.column) + ": field ", 0),
+        0u)
+        << b.reason->message();
+    return Status::OK();
+  };
+  for (size_t chunk : {size_t{7}, size_t{4096}, text.size()}) {
+    seen.clear();
+    auto reader = CsvBatchReader::Make(schema, opt);
+    ASSERT_TRUE(reader.ok());
+    for (size_t i = 0; i < text.size(); i += chunk) {
+      ASSERT_TRUE((*reader)->Feed(text.substr(i, chunk)).ok());
+    }
+    ASSERT_TRUE((*reader)->Finish().ok());
+    std::vector<std::string> rows;
+    while (auto b = (*reader)->NextBatch()) {
+      ASSERT_TRUE(b->Validate().ok());
+      EXPECT_LE(b->num_rows, 100);
+      std::string lines = Lines(*b);
+      for (size_t at = 0; at < lines.size();) {
+        const size_t nl = lines.find('\n', at);
+        rows.push_back(lines.substr(at, nl + 1 - at));
+        at = nl + 1;
+      }
+    }
+    EXPECT_EQ(rows, good) << "chunk " << chunk;
+    ASSERT_EQ(seen.size(), bad.size()) << "chunk " << chunk;
+    for (size_t k = 0; k < bad.size(); ++k) {
+      EXPECT_EQ(seen[k].line, bad[k].line) << k;
+      EXPECT_EQ(seen[k].column, bad[k].column) << k;
+    }
+    EXPECT_EQ((*reader)->rows_read(), static_cast<int64_t>(good.size()));
+    EXPECT_EQ((*reader)->bad_rows(), static_cast<int64_t>(bad.size()));
+  }
+  // Without bad-row mode the first bad record (in input order) is the error.
+  opt.on_bad_row = nullptr;
+  EXPECT_EQ(ErrorOf(text, schema, opt),
+            fmt::format("m.csv:{}:1: field \"i\": expected int32, got \"x5\"", bad[0].line));
+}
+
+TEST(CsvReader, FirstLineNumbersAnInputThatContinuesAnother) {
+  CsvReadOptions opt;
+  opt.first_line = 100;  // the header line is line 100 of the whole file
+  EXPECT_EQ(ErrorOf("v\n1\n\"2\"\n\nx\n", One(types::Int64()), opt),
+            "f.csv:104:1: field \"v\": expected int64, got \"x\"");
+}
+
 TEST(CsvReader, Bounds) {
   auto schema = Strings({"a"});
   CsvReadOptions opt;

@@ -32,6 +32,7 @@ bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r
 
 struct Node {
   std::string name;
+  bool plain_name = true;  // no backslash or quote: the name is its own escaped JSON key
   const DataType* type = nullptr;
   bool nullable = true;
   ColumnBuilder* builder = nullptr;  // null for the root (the batch itself)
@@ -48,6 +49,7 @@ constexpr const char* kTooDeep = "JSON value nested deeper than max_json_depth";
 
 void BuildNode(const Field& field, ColumnBuilder* builder, Node* node) {
   node->name = field.name;
+  node->plain_name = field.name.find_first_of("\\\"") == std::string::npos;
   node->type = field.type.get();
   node->nullable = field.nullable;
   node->builder = builder;
@@ -95,6 +97,44 @@ void IndexNode(Node* node) {
     }
   }
   for (Node& c : node->children) IndexNode(&c);
+}
+
+// Whether the n bytes at x and y are equal, inline: keys are short, and a call to memcmp per
+// member costs more than the comparison.
+inline bool ShortEqual(const char* x, const char* y, size_t n) {
+  if (n >= 8) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t u, v;
+      std::memcpy(&u, x + i, 8);
+      std::memcpy(&v, y + i, 8);
+      if (u != v) return false;
+    }
+    if (i == n) return true;
+    uint64_t u, v;  // the last 8 bytes, overlapping
+    std::memcpy(&u, x + n - 8, 8);
+    std::memcpy(&v, y + n - 8, 8);
+    return u == v;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (x[i] != y[i]) return false;
+  }
+  return true;
+}
+
+// The child whose name is the raw (still escaped) key at `raw` (the key's first byte in the
+// padded input, its closing quote after it), when it is the expected next one and its name
+// needs no escaping; else -1 (then look the unescaped key up). Reads at most the name's
+// length + 1 bytes, within the input's padding like simdjson's own key comparison.
+inline int ExpectedChild(Node& n, const char* raw) {
+  if (n.hint >= n.children.size()) return -1;
+  const Node& c = n.children[n.hint];
+  const size_t len = c.name.size();
+  if (!c.plain_name || len > simdjson::SIMDJSON_PADDING || raw[len] != '"' ||
+      !ShortEqual(c.name.data(), raw, len)) {
+    return -1;
+  }
+  return static_cast<int>(n.hint++);
 }
 
 int FindChild(Node& n, std::string_view key) {
@@ -454,9 +494,15 @@ struct JsonBatchReader::Impl {
     n.hint = 0;
     for (auto f : obj) {
       if (f.error()) return SyntaxFail(f.error());
+      // Keys usually come in schema order and need no unescaping: compared raw first.
+      od::raw_json_string raw;
+      if (error_code e = f.key().get(raw)) return SyntaxFail(e);
       std::string_view key;
-      if (error_code e = f.unescaped_key().get(key)) return SyntaxFail(e);
-      const int idx = FindChild(n, key);
+      int idx = ExpectedChild(n, raw.raw());
+      if (idx < 0) {
+        if (error_code e = f.unescaped_key().get(key)) return SyntaxFail(e);
+        idx = FindChild(n, key);
+      }
       if (idx < 0) {
         if (opt.unknown_fields == JsonReadOptions::UnknownFields::kError) {
           Fail("unknown field (not in the schema)");

@@ -563,6 +563,19 @@ TEST(JsonReader, MissingUnknownDuplicateAndNulls) {
   EXPECT_EQ(Reparse(R"({"s":"a","id":5})", schema), "{\"id\":5,\"s\":\"a\"}\n");
 }
 
+TEST(JsonReader, EscapedKeysAndPrefixKeysMatchByTheirUnescapedText) {
+  // Keys are first compared as they stand in the input; escapes, prefixes and names that
+  // need escaping must still resolve by the unescaped text (RFC 8259 section 7).
+  auto schema = MakeSchema({Field{"ab", types::Int64()}, Field{"a\\nb", types::Int64()},
+                            Field{"q\"x", types::Int64()}, Field{"abcdefghijk", types::Int64()}});
+  // "\u0061b" is "ab"; "a\\nb" is a-backslash-n-b; "a\nb" (an escaped line feed) is not it.
+  EXPECT_EQ(Reparse(R"({"\u0061b":1,"a\\nb":2,"q\"x":3,"abcdefghijk":4})", schema),
+            "{\"ab\":1,\"a\\\\nb\":2,\"q\\\"x\":3,\"abcdefghijk\":4}\n");
+  EXPECT_EQ(Reparse(R"({"a":9,"a\nb":8,"abcdefghij":7,"abcdefghijkl":6})", schema),
+            "{\"ab\":null,\"a\\\\nb\":null,\"q\\\"x\":null,\"abcdefghijk\":null}\n");
+  EXPECT_EQ(ErrorOf(R"({"ab":1,"\u0061b":2})", schema), "line 1, field \"ab\": duplicate key");
+}
+
 TEST(JsonReader, WideStructsUseTheNameIndex) {
   std::vector<Field> fields;
   for (int i = 0; i < 40; ++i) fields.push_back(Field{"f" + std::to_string(i), types::Int32()});

@@ -141,18 +141,46 @@ bool EqualsIgnoreAsciiCase(std::string_view text, std::string_view lower) {
 // ----- bool and numbers -----
 
 bool ParseBoolText(std::string_view s, bool* out) {
-  struct Word {
-    std::string_view text;
-    bool value;
-  };
-  static constexpr Word kWords[] = {{"1", true},    {"0", false},    {"t", true},   {"f", false},
-                                    {"y", true},    {"n", false},    {"yes", true}, {"no", false},
-                                    {"true", true}, {"false", false}};
-  for (const Word& w : kWords) {
-    if (EqualsIgnoreAsciiCase(s, w.text)) {
-      *out = w.value;
-      return true;
-    }
+  // By length first: one comparison per value, not one per accepted word.
+  std::string_view t, f;
+  switch (s.size()) {
+    case 1:
+      switch (AsciiLower(s[0])) {
+        case '1':
+        case 't':
+        case 'y':
+          *out = true;
+          return true;
+        case '0':
+        case 'f':
+        case 'n':
+          *out = false;
+          return true;
+        default:
+          return false;
+      }
+    case 2:
+      f = "no";
+      break;
+    case 3:
+      t = "yes";
+      break;
+    case 4:
+      t = "true";
+      break;
+    case 5:
+      f = "false";
+      break;
+    default:
+      return false;
+  }
+  if (!t.empty() && EqualsIgnoreAsciiCase(s, t)) {
+    *out = true;
+    return true;
+  }
+  if (!f.empty() && EqualsIgnoreAsciiCase(s, f)) {
+    *out = false;
+    return true;
   }
   return false;
 }

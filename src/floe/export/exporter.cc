@@ -30,6 +30,7 @@
 #include "floe/format/parquet/file_writer.h"
 #include "floe/iceberg/catalog.h"
 #include "floe/iceberg/data_file_writer.h"
+#include "floe/iceberg/scan.h"
 #include "floe/iceberg/table_write.h"
 #include "floe/io/local_file.h"
 #include "floe/io/object_store.h"
@@ -43,6 +44,8 @@ namespace fs = std::filesystem;
 constexpr std::string_view kStateName = ".floe-export-state.json";
 constexpr std::string_view kLockName = ".floe-export.lock";
 constexpr size_t kSampleBytes = size_t{4} << 20;
+// Rows per batch handed to a writer when sorted rows are written.
+constexpr int64_t kSortedBatchRows = 65536;
 
 std::string JoinUri(const std::string& root, std::string_view rel) {
   if (root.empty()) return std::string(rel);
@@ -244,6 +247,7 @@ std::string SettingsDigest(const ExportOptions& o, const Schema& schema) {
   s +=
       fmt::format("\n{}|{}|{}|{}|", o.read.delimiter, o.read.header, o.read.json_path, o.date_from);
   for (const std::string& n : o.read.null_values) s += n + ";";
+  if (!o.sort_by.empty()) s += "\nsort:" + SortKeysToString(o.sort_by);
   return HashHex(XXH3_64bits(s.data(), s.size()));
 }
 
@@ -346,6 +350,9 @@ struct PendingOutput {
   TableChecksum checksum;
   int64_t rows = 0;
   uint64_t bytes = 0;
+  // With --sort-by: the rows not yet written; `spilled` once some were written early.
+  std::unique_ptr<SortBuffer> sort;
+  bool spilled = false;
 };
 
 struct PlannedInput {
@@ -404,7 +411,7 @@ class ExportRun {
     state_uri_ = StateUri();
     FLOE_ASSIGN_OR_RETURN(state_, ExportState::Load(state_uri_));
     settings_ = SettingsDigest(o_, *out_schema_);
-    Plan();
+    FLOE_RETURN_IF_ERROR(Plan());
 
     uint64_t total_bytes = 0;
     for (const PlannedInput& p : plan_) total_bytes += p.export_it ? p.file.size : 0;
@@ -485,11 +492,8 @@ class ExportRun {
       wopts.parquet.threads = o_.parquet.threads;
       table_writer_options_ = std::move(wopts);
       table_metadata_ = std::make_unique<iceberg::TableMetadata>(std::move(t.metadata));
-      if (!o_.dry_run) {
-        FLOE_ASSIGN_OR_RETURN(
-            table_writer_, iceberg::DataFileWriter::Open(*table_metadata_, table_writer_options_));
-        out_schema_ = table_writer_->schema();
-      } else {
+      {
+        // Data-file writers are opened per input; this one only tells the schema.
         FLOE_ASSIGN_OR_RETURN(
             auto w, iceberg::DataFileWriter::Open(*table_metadata_, table_writer_options_));
         out_schema_ = w->schema();
@@ -509,6 +513,17 @@ class ExportRun {
             "--derive: the table's derived columns must be its last columns, in --derive order");
       }
       FLOE_ASSIGN_OR_RETURN(layout_, MakeOutputLayout(*out_schema_, "", o_.time_column, ""));
+      // The table's own order applies when --sort-by gives none; files written in it
+      // carry its id.
+      std::vector<SortKey> keys = o_.sort_by;
+      const std::optional<std::vector<SortKey>> table_keys = TableSortKeys();
+      if (keys.empty() && table_keys) keys = *table_keys;
+      if (table_keys && !keys.empty() && keys == *table_keys) {
+        table_sort_order_id_ = table_metadata_->default_sort_order_id;
+      }
+      FLOE_RETURN_IF_ERROR(ResolveSorting(keys));
+      table_writer_options_.parquet.sorting_columns = parquet_sorting_;
+      ResolveTimeFilterColumn();
       return Status::OK();
     }
     FLOE_ASSIGN_OR_RETURN(Schema s, ResolveExportSchema(o_));
@@ -517,10 +532,48 @@ class ExportRun {
     FLOE_ASSIGN_OR_RETURN(out_schema_, SchemaWithDerived(read_schema_, derived_));
     FLOE_ASSIGN_OR_RETURN(
         layout_, MakeOutputLayout(*out_schema_, o_.partition_by, o_.time_column, o_.name_pattern));
+    FLOE_RETURN_IF_ERROR(ResolveSorting(o_.sort_by));
+    ResolveTimeFilterColumn();
     return Status::OK();
   }
 
-  void Plan() {
+  // The table's default sort order as sort keys, when it has one and every field is a
+  // top-level column taken as it is (identity transform).
+  std::optional<std::vector<SortKey>> TableSortKeys() const {
+    const iceberg::SortOrder* order =
+        table_metadata_->SortOrderById(table_metadata_->default_sort_order_id);
+    if (order == nullptr || order->IsUnsorted()) return std::nullopt;
+    std::vector<SortKey> keys;
+    for (const iceberg::SortField& f : order->fields) {
+      if (f.transform.kind() != iceberg::TransformKind::kIdentity) return std::nullopt;
+      auto field = std::find_if(out_schema_->fields.begin(), out_schema_->fields.end(),
+                                [&](const Field& x) { return x.id == f.source_id; });
+      if (field == out_schema_->fields.end()) return std::nullopt;
+      keys.push_back({field->name, f.direction == iceberg::SortDirection::kDesc,
+                      f.null_order == iceberg::NullOrder::kNullsFirst});
+    }
+    return keys;
+  }
+
+  Status ResolveSorting(const std::vector<SortKey>& keys) {
+    if (o_.sort_memory_bytes <= 0) {
+      return Status::InvalidArgument("--sort-memory-mb must be positive");
+    }
+    FLOE_ASSIGN_OR_RETURN(sort_columns_, ResolveSortKeys(*out_schema_, keys));
+    for (const SortKey& k : keys) {
+      parquet_sorting_.push_back({k.column, k.descending, k.nulls_first});
+    }
+    return Status::OK();
+  }
+
+  // The column --since/--until select rows by when an input has no date in its name:
+  // --time-column, else the first timestamp column, else the first date column.
+  void ResolveTimeFilterColumn() {
+    time_filter_column_ =
+        o_.time_column.empty() ? FindTimeColumn() : out_schema_->IndexOf(o_.time_column);
+  }
+
+  Status Plan() {
     const bool dated = o_.since.has_value() || o_.until.has_value();
     const bool settings_changed = !state_.settings().empty() && state_.settings() != settings_;
     for (const InputFile& f : inputs_) {
@@ -570,6 +623,44 @@ class ExportRun {
       }
       plan_.push_back(std::move(p));
     }
+    return table_mode() ? PlanSharedDataFiles() : Status::OK();
+  }
+
+  // State files written before table exports kept data files per input list every file
+  // of a run under each of its inputs. Replacing the files of a re-exported input then
+  // drops rows of the others that share them: those are re-exported as well.
+  Status PlanSharedDataFiles() {
+    std::map<std::string_view, std::vector<std::string_view>> owners;  // file -> inputs
+    for (const auto& [path, entry] : state_.entries()) {
+      for (const StateOutput& out : entry.outputs) owners[out.path].push_back(path);
+    }
+    std::map<std::string_view, PlannedInput*> planned;
+    for (PlannedInput& p : plan_) planned[p.file.path] = &p;
+    std::deque<PlannedInput*> work;
+    for (PlannedInput& p : plan_) {
+      if (p.export_it && p.previous != nullptr) work.push_back(&p);
+    }
+    while (!work.empty()) {
+      PlannedInput* p = work.front();
+      work.pop_front();
+      for (const StateOutput& out : p->previous->outputs) {
+        for (std::string_view other : owners[out.path]) {
+          if (other == p->file.path) continue;
+          auto it = planned.find(other);
+          if (it == planned.end()) {
+            return Status::InvalidArgument(
+                "{}: its earlier data file {} also holds rows of {} (state file {}), which "
+                "this run does not export; add that input to the run so both are replaced",
+                p->file.path, out.path, other, state_uri_);
+          }
+          if (it->second->export_it) continue;
+          it->second->export_it = true;
+          it->second->reason = fmt::format("shares data files with {}", p->file.path);
+          work.push_back(it->second);
+        }
+      }
+    }
+    return Status::OK();
   }
 
   void DryRunReport() {
@@ -638,6 +729,8 @@ class ExportRun {
       ro.format = p.file.format;
       FLOE_ASSIGN_OR_RETURN(auto reader,
                             RecordReader::Open(std::move(src), read_schema_, ro, sink));
+      if (table_mode()) FLOE_RETURN_IF_ERROR(StartTableInput());
+      record_bytes_ = 0;
       Partitioner partitioner(&layout_);
       std::map<int32_t, size_t> outputs_of_partition;  // partition id -> pending_ index
       const std::string stem = InputStem(p.file.path);
@@ -654,23 +747,25 @@ class ExportRun {
                               AddDerivedColumns(std::move(*batch), derived_, out_schema_));
         progress.Update(bytes_before + prefetch->stored_bytes(), rows_before + rows_seen);
         if (p.filter_rows) {
-          if (layout_.time_column < 0 && time_filter_column_ < 0) {
-            time_filter_column_ = FindTimeColumn();
-            if (time_filter_column_ < 0) {
-              return Status::InvalidArgument(
-                  "{}: no date in the file name and no timestamp or date column to select "
-                  "--since/--until by",
-                  p.file.path);
-            }
+          if (time_filter_column_ < 0) {
+            return Status::InvalidArgument(
+                "{}: no date in the file name and no timestamp or date column to select "
+                "--since/--until by",
+                p.file.path);
           }
-          const int tc = layout_.time_column >= 0 ? layout_.time_column : time_filter_column_;
-          FLOE_ASSIGN_OR_RETURN(auto kept, FilterByDate(std::move(full), tc, o_.since, o_.until));
+          const int64_t before = full.num_rows;
+          FLOE_ASSIGN_OR_RETURN(
+              auto kept, FilterByDate(std::move(full), time_filter_column_, o_.since, o_.until));
+          r.rows_filtered += before - (kept ? kept->num_rows : 0);
           if (!kept) continue;
           full = std::move(*kept);
         }
         r.rows_written += full.num_rows;
+        if (record_bytes_ == 0 && full.num_rows > 0) {
+          record_bytes_ = std::max<int64_t>(1, BatchBytes(full) / full.num_rows);
+        }
         if (table_mode()) {
-          FLOE_RETURN_IF_ERROR(table_writer_->Write(full));
+          FLOE_RETURN_IF_ERROR(WriteTableRows(i, std::move(full)));
           continue;
         }
         FLOE_RETURN_IF_ERROR(partitioner.Assign(full, &ids));
@@ -685,14 +780,29 @@ class ExportRun {
           PendingOutput& out = pending_[it->second];
           if (o_.verify) out.checksum.Add(part);
           out.rows += part.num_rows;
-          FLOE_RETURN_IF_ERROR(out.writer->Write(part).WithContext(out.rel_path));
+          if (out.sort == nullptr) {
+            FLOE_RETURN_IF_ERROR(out.writer->Write(part).WithContext(out.rel_path));
+            continue;
+          }
+          const int64_t held = out.sort->bytes();
+          out.sort->Add(std::move(part));
+          sort_buffered_bytes_ += out.sort->bytes() - held;
+          if (out.sort->rows() >= SortBuffer::kMaxRows) {
+            FLOE_RETURN_IF_ERROR(SpillSorted(it->second));
+          }
+          while (sort_buffered_bytes_ > o_.sort_memory_bytes) {
+            FLOE_RETURN_IF_ERROR(SpillSorted(LargestSortBuffer(outputs_of_partition)));
+          }
         }
       }
-      // Free the row-group buffers of this input's files; they are published at the end.
+      // Write the sorted rows, and free the row-group buffers of this input's files; they
+      // are published at the end.
       for (const auto& [id, k] : outputs_of_partition) {
+        FLOE_RETURN_IF_ERROR(WriteSorted(k));
         FLOE_RETURN_IF_ERROR(pending_[k].writer->FlushRowGroup());
         r.outputs.push_back(pending_[k].rel_path);
       }
+      if (table_mode()) FLOE_RETURN_IF_ERROR(FinishTableInput(i));
       prefetch.reset();  // the reader is the calling thread's again
       r.rows_read = reader->rows_read();
       r.rows_rejected = reader->rows_rejected();
@@ -703,6 +813,7 @@ class ExportRun {
       report_.rows_read += r.rows_read;
       report_.rows_written += r.rows_written;
       report_.rows_rejected += r.rows_rejected;
+      report_.rows_filtered += r.rows_filtered;
       ++report_.inputs_exported;
       StateEntry e;
       e.path = p.file.path;
@@ -719,6 +830,99 @@ class ExportRun {
     }
     progress.Finish();
     return Status::OK();
+  }
+
+  bool sorting() const { return !sort_columns_.empty(); }
+
+  // Writes the held rows of output `k` in key order (no-op when it is not sorted).
+  Status WriteSorted(size_t k) {
+    PendingOutput& out = pending_[k];
+    if (out.sort == nullptr || out.sort->empty()) return Status::OK();
+    sort_buffered_bytes_ -= out.sort->bytes();
+    return out.sort->Drain(kSortedBatchRows, [&out](const RecordBatch& b) {
+      return out.writer->Write(b).WithContext(out.rel_path);
+    });
+  }
+
+  // Output `k` holds too much: its rows so far become row groups of their own.
+  Status SpillSorted(size_t k) {
+    FLOE_RETURN_IF_ERROR(WriteSorted(k));
+    PendingOutput& out = pending_[k];
+    FLOE_RETURN_IF_ERROR(out.writer->FlushRowGroup());
+    if (!out.spilled) {
+      out.spilled = true;
+      report_.warnings.push_back(fmt::format(
+          "{}: its rows outgrew --sort-memory-mb {}; the file is sorted within each row "
+          "group only, not as a whole",
+          out.rel_path, o_.sort_memory_bytes >> 20));
+    }
+    return Status::OK();
+  }
+
+  size_t LargestSortBuffer(const std::map<int32_t, size_t>& outputs) const {
+    size_t best = outputs.begin()->second;
+    for (const auto& [id, k] : outputs) {
+      if (pending_[k].sort->bytes() > pending_[best].sort->bytes()) best = k;
+    }
+    return best;
+  }
+
+  // Table mode: each input gets data-file writers of its own, so that a re-export can
+  // replace exactly its files.
+  Status StartTableInput() {
+    FLOE_ASSIGN_OR_RETURN(table_writer_,
+                          iceberg::DataFileWriter::Open(*table_metadata_, table_writer_options_));
+    if (sorting()) table_sort_ = std::make_unique<SortBuffer>(sort_columns_);
+    table_spilled_ = false;
+    return Status::OK();
+  }
+
+  Status WriteTableRows(size_t input, RecordBatch batch) {
+    if (table_sort_ == nullptr) return table_writer_->Write(batch);
+    table_sort_->Add(std::move(batch));
+    if (table_sort_->bytes() <= o_.sort_memory_bytes &&
+        table_sort_->rows() < SortBuffer::kMaxRows) {
+      return Status::OK();
+    }
+    // The rows so far become data files of their own, each sorted.
+    FLOE_RETURN_IF_ERROR(WriteTableSorted());
+    FLOE_RETURN_IF_ERROR(CloseTableFiles(input));
+    FLOE_ASSIGN_OR_RETURN(table_writer_,
+                          iceberg::DataFileWriter::Open(*table_metadata_, table_writer_options_));
+    if (!table_spilled_) {
+      table_spilled_ = true;
+      report_.warnings.push_back(fmt::format(
+          "{}: its rows outgrew --sort-memory-mb {}; they are written as several data files, "
+          "each sorted",
+          plan_[input].file.path, o_.sort_memory_bytes >> 20));
+    }
+    return Status::OK();
+  }
+
+  Status WriteTableSorted() {
+    if (table_sort_ == nullptr) return Status::OK();
+    return table_sort_->Drain(kSortedBatchRows,
+                              [this](const RecordBatch& b) { return table_writer_->Write(b); });
+  }
+
+  // Closes the open data files of input `input` (they stay invisible to readers until the
+  // commit adds them).
+  Status CloseTableFiles(size_t input) {
+    auto files = table_writer_->Finish();
+    table_writer_.reset();
+    if (!files.ok()) return files.status();
+    std::vector<iceberg::DataFile>& mine = table_files_[input];
+    for (iceberg::DataFile& f : *files) {
+      if (table_sort_order_id_) f.sort_order_id = *table_sort_order_id_;
+      mine.push_back(std::move(f));
+    }
+    return Status::OK();
+  }
+
+  Status FinishTableInput(size_t input) {
+    FLOE_RETURN_IF_ERROR(WriteTableSorted());
+    table_sort_.reset();
+    return CloseTableFiles(input);
   }
 
   // Decompressed bytes are not counted by ByteSource; the stored size stands in for
@@ -762,11 +966,14 @@ class ExportRun {
     FLOE_ASSIGN_OR_RETURN(auto file, io::OpenForWrite(JoinUri(o_.output, rel)));
     parquet::WriterOptions wo = o_.parquet;
     wo.key_value_metadata.emplace_back("floe.export.source", plan_[input].file.path);
+    wo.sorting_columns = parquet_sorting_;
+    if (o_.auto_page_bytes) wo.page_bytes = AutoPageBytes(record_bytes_);
     FLOE_ASSIGN_OR_RETURN(auto writer, parquet::FileWriter::Open(std::move(file), out_schema_, wo));
     PendingOutput out;
     out.rel_path = rel;
     out.input = input;
     out.writer = std::move(writer);
+    if (sorting()) out.sort = std::make_unique<SortBuffer>(sort_columns_);
     pending_.push_back(std::move(out));
     return pending_.size() - 1;
   }
@@ -817,21 +1024,36 @@ class ExportRun {
   }
 
   Status PublishTable() {
-    FLOE_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files, table_writer_->Finish());
-    std::vector<std::string> paths;
-    for (const iceberg::DataFile& f : files) {
-      report_.output_bytes += f.file_size_in_bytes;
-      ++report_.output_files;
-      paths.push_back(f.file_path);
+    // Each re-exported input's earlier data files are replaced by its new ones, in one
+    // commit with the appends of new inputs.
+    std::vector<iceberg::DataFile> files;
+    std::set<std::string> replaced;
+    size_t entry = 0;
+    for (size_t i = 0; i < plan_.size(); ++i) {
+      if (!plan_[i].export_it) continue;
+      StateEntry& e = new_entries_[entry++];
+      for (const iceberg::DataFile& f : table_files_[i]) {
+        e.outputs.push_back(
+            {f.file_path, f.record_count, static_cast<uint64_t>(f.file_size_in_bytes)});
+        report_.output_bytes += f.file_size_in_bytes;
+        ++report_.output_files;
+        files.push_back(f);
+      }
+      if (plan_[i].previous != nullptr) {
+        for (const StateOutput& old : plan_[i].previous->outputs) replaced.insert(old.path);
+      }
     }
+    FLOE_ASSIGN_OR_RETURN(std::vector<std::string> removed, LiveOf(replaced));
     iceberg::WriteCommitOptions co;
     co.summary["floe.export.inputs"] = std::to_string(report_.inputs_exported);
-    auto committed = iceberg::AppendFiles(*o_.catalog, table_id_, std::move(files), co);
-    if (!committed.ok()) return committed.status();
+    auto committed = iceberg::ReplaceFiles(*o_.catalog, table_id_, removed, std::move(files), co);
+    if (!committed.ok()) {
+      return committed.status().WithContext(fmt::format("commit to table {}", o_.table));
+    }
     published_ = true;
+    report_.outputs_removed += static_cast<int64_t>(removed.size());
     if (quarantine_) FLOE_RETURN_IF_ERROR(quarantine_->Publish());
     for (StateEntry& e : new_entries_) {
-      for (const std::string& p : paths) e.outputs.push_back({p, 0, 0});
       if (e.path != "-") state_.Put(std::move(e));
     }
     for (size_t k = 0; k < input_reports_.size(); ++k) {
@@ -842,10 +1064,39 @@ class ExportRun {
     return state_.Save(state_uri_);
   }
 
+  // The paths of `paths` that are live data files of the table now. The others were
+  // removed or rewritten since (by compaction, a delete or by hand): their rows cannot be
+  // replaced by file, which the report warns about.
+  Result<std::vector<std::string>> LiveOf(const std::set<std::string>& paths) {
+    std::vector<std::string> live;
+    if (paths.empty()) return live;
+    FLOE_ASSIGN_OR_RETURN(iceberg::LoadedTable t, o_.catalog->LoadTable(table_id_));
+    std::set<std::string> current;
+    if (t.metadata.CurrentSnapshot() != nullptr) {
+      FLOE_ASSIGN_OR_RETURN(iceberg::ScanPlan plan,
+                            iceberg::PlanScan(t.metadata, iceberg::ScanOptions{}));
+      for (const iceberg::FileScanTask& task : plan.tasks) current.insert(task.data_file.file_path);
+    }
+    for (const std::string& p : paths) {
+      if (current.count(p)) {
+        live.push_back(p);
+      } else {
+        report_.warnings.push_back(fmt::format(
+            "data file {} of an earlier export is no longer in table {} (compacted or "
+            "deleted since); the rows it held, if rewritten elsewhere, were not replaced",
+            p, o_.table));
+      }
+    }
+    return live;
+  }
+
   void Abort() {
     if (!published_) {
       for (PendingOutput& out : pending_) out.writer.reset();  // aborts: temp file removed
       if (table_writer_) (void)table_writer_->Abort();
+      for (const auto& [input, files] : table_files_) {
+        for (const iceberg::DataFile& f : files) (void)io::Delete(f.file_path);
+      }
       if (quarantine_) quarantine_->Abort();
     }
   }
@@ -859,7 +1110,12 @@ class ExportRun {
   SchemaPtr out_schema_;
   std::vector<DerivedColumn> derived_;
   OutputLayout layout_;
-  int time_filter_column_ = -1;
+  int time_filter_column_ = -1;                         // -1: none
+  std::vector<SortColumn> sort_columns_;                // empty: not sorted
+  std::vector<parquet::SortedColumn> parquet_sorting_;  // the same, for the footer
+  int64_t sort_buffered_bytes_ = 0;  // held by the sort buffers of the current input
+  // In-memory bytes per record of the current input's first batch (AutoPageBytes).
+  int64_t record_bytes_ = 0;
   std::string state_uri_;
   ExportState state_;
   std::string settings_;
@@ -872,10 +1128,23 @@ class ExportRun {
   iceberg::TableIdentifier table_id_;
   std::unique_ptr<iceberg::TableMetadata> table_metadata_;
   iceberg::DataFileWriterOptions table_writer_options_;
-  std::unique_ptr<iceberg::DataFileWriter> table_writer_;
+  std::unique_ptr<iceberg::DataFileWriter> table_writer_;  // the current input's
+  std::unique_ptr<SortBuffer> table_sort_;                 // the current input's rows
+  bool table_spilled_ = false;
+  std::map<size_t, std::vector<iceberg::DataFile>> table_files_;  // plan index -> files
+  std::optional<int32_t> table_sort_order_id_;  // when the rows follow the table's order
 };
 
 }  // namespace
+
+int64_t AutoPageBytes(int64_t record_bytes) {
+  constexpr int64_t kRecordsPerPage = 128;
+  constexpr int64_t kMin = int64_t{1} << 20, kMax = int64_t{32} << 20;
+  if (record_bytes <= 0 || record_bytes > kMax / kRecordsPerPage) {
+    return record_bytes <= 0 ? kMin : kMax;
+  }
+  return std::clamp(record_bytes * kRecordsPerPage, kMin, kMax);
+}
 
 Result<Schema> ResolveExportSchema(const ExportOptions& options) {
   if (!options.schema_file.empty()) {

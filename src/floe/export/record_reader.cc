@@ -2,9 +2,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
+#include <future>
 #include <vector>
 
 #include <simdjson.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "floe/columnar/csv_reader.h"
 #include "floe/columnar/json_reader.h"
@@ -14,6 +20,22 @@ namespace floe::exporter {
 namespace {
 
 bool IsRecordError(const Status& s) { return s.code() == StatusCode::kInvalidArgument; }
+
+// Line feeds in `text`, 16 bytes at a time.
+int64_t CountNewlines(std::string_view text) {
+  int64_t n = 0;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+#if defined(__SSE2__)
+  const __m128i lf = _mm_set1_epi8('\n');
+  for (; end - p >= 16; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    n += __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf))));
+  }
+#endif
+  for (; p < end; ++p) n += *p == '\n' ? 1 : 0;
+  return n;
+}
 
 std::string FormatBadRow(const BadRow& b, std::string_view extra = "") {
   std::string out = fmt::format("{}:{}{}: ", b.file, b.line, extra);
@@ -119,7 +141,7 @@ class NdjsonReader final : public RecordReader {
       }
       const std::string_view block(base + pos_, cut - pos_);
       const int64_t block_line = line_;
-      const int64_t newlines = std::count(block.begin(), block.end(), '\n');
+      const int64_t newlines = CountNewlines(block);
       auto batch = ParseJsonLines(block, schema_);
       pos_ = cut;
       line_ += newlines;
@@ -298,7 +320,7 @@ class JsonDocumentReader final : public RecordReader {
       const char* at = nullptr;
       if (v.current_location().get(at) != simdjson::SUCCESS) at = nullptr;
       if (at != nullptr && at >= counted && at <= base + doc_text_.size()) {
-        line += std::count(counted, at, '\n');
+        line += CountNewlines(std::string_view(counted, static_cast<size_t>(at - counted)));
         counted = at;
       }
       simdjson::ondemand::object obj;
@@ -330,19 +352,225 @@ class JsonDocumentReader final : public RecordReader {
   bool loaded_ = false;
 };
 
+// CSV, read in parallel where that is safe: the input is cut into blocks of whole lines
+// (about block_bytes), each parsed by a CsvBatchReader of its own (the header line put in
+// front, its lines numbered on from the block's place) on a thread of its own, two blocks at
+// a time; batches and bad rows are handed out in input order, so the result is the
+// sequential one. A line feed is a safe cut only where it always ends a record: while the
+// input holds no quote character and no bare CR (machine-written CSV, the common case).
+// From the first block that does (or a line longer than a block), the rest is read
+// sequentially by one CsvStreamReader, as it would have been from the start.
 class CsvRecordReader final : public RecordReader {
  public:
   using RecordReader::RecordReader;
 
   Status Start() {
-    CsvReadOptions o;
-    o.delimiter = options_.delimiter;
-    o.quote = options_.quote;
-    o.header = options_.header;
-    o.null_values = options_.null_values;
-    o.batch_rows = options_.batch_rows;
-    o.max_row_bytes = std::min<int64_t>(options_.max_document_bytes, int64_t{64} << 20);
-    o.source_name = source_->name();
+    base_.delimiter = options_.delimiter;
+    base_.quote = options_.quote;
+    base_.header = options_.header;
+    base_.null_values = options_.null_values;
+    base_.batch_rows = options_.batch_rows;
+    base_.max_row_bytes = std::min<int64_t>(options_.max_document_bytes, int64_t{64} << 20);
+    base_.source_name = source_->name();
+    // Validates the options and the schema once, up front.
+    FLOE_ASSIGN_OR_RETURN(auto check, CsvBatchReader::Make(schema_, base_));
+    (void)check;
+    return Status::OK();
+  }
+
+  ~CsvRecordReader() override {
+    for (auto& f : in_flight_) f.wait();  // the blocks only touch their own state
+  }
+
+  Result<std::optional<RecordBatch>> Next() override {
+    if (!status_.ok()) return status_;
+    auto result = NextBatch();
+    if (!result.ok()) status_ = result.status();
+    return result;
+  }
+
+ private:
+  struct BlockResult {
+    Status status;
+    std::vector<RecordBatch> batches;
+    std::vector<BadRow> bad;
+  };
+  static constexpr size_t kInFlight = 2;
+
+  Result<std::optional<RecordBatch>> NextBatch() {
+    while (true) {
+      if (sequential_) {
+        FLOE_ASSIGN_OR_RETURN(auto batch, sequential_->Next());
+        if (batch) rows_accepted_ += batch->num_rows;
+        return batch;
+      }
+      if (!ready_.empty()) {
+        RecordBatch b = std::move(ready_.front());
+        ready_.pop_front();
+        rows_accepted_ += b.num_rows;
+        return std::optional<RecordBatch>(std::move(b));
+      }
+      while (!switch_ && !done_reading_ && in_flight_.size() < kInFlight) {
+        FLOE_RETURN_IF_ERROR(StartBlock());
+      }
+      if (in_flight_.empty()) {
+        if (!switch_) return std::optional<RecordBatch>();
+        FLOE_RETURN_IF_ERROR(StartSequential());
+        continue;
+      }
+      BlockResult r = in_flight_.front().get();
+      in_flight_.pop_front();
+      for (BadRow& b : r.bad) {
+        ++rows_rejected_;
+        FLOE_RETURN_IF_ERROR(bad_rows_(b));
+      }
+      FLOE_RETURN_IF_ERROR(r.status);
+      for (RecordBatch& b : r.batches) ready_.push_back(std::move(b));
+    }
+  }
+
+  // The CSV options of a reader whose input starts at line `first_line` (the header line
+  // put in front of a block counts as the line before it); bad rows go to `bad`.
+  CsvReadOptions OptionsAt(int64_t first_line, std::vector<BadRow>* bad) const {
+    CsvReadOptions o = base_;
+    o.first_line = first_line;
+    if (bad_rows_ && bad != nullptr) {
+      o.on_bad_row = [bad](const CsvBadRow& r) -> Status {
+        BadRow b;
+        b.file = std::string(r.source);
+        b.line = r.line;
+        if (r.column > 0) b.column = std::to_string(r.column);
+        b.reason = r.reason != nullptr ? r.reason->message() : "bad record";
+        b.record.assign(r.record);
+        bad->push_back(std::move(b));
+        return Status::OK();
+      };
+    }
+    return o;
+  }
+
+  // Reads once more into `out` (after its end, up to its capacity); sets eof_ at the end.
+  Status ReadMore(Buffer* out) {
+    const size_t at = out->size();
+    out->Resize(out->capacity());
+    auto n = source_->Read(reinterpret_cast<char*>(out->data()) + at, out->size() - at);
+    if (!n.ok()) {
+      out->Resize(at);
+      return n.status();
+    }
+    out->Resize(at + *n);
+    if (*n == 0) eof_ = true;
+    return Status::OK();
+  }
+
+  // True when every line feed in `text` ends a record whatever came before: no quote
+  // character, and every CR is part of a CRLF.
+  bool SafeToCut(std::string_view text) const {
+    if (base_.quote != '\0' && std::memchr(text.data(), base_.quote, text.size()) != nullptr) {
+      return false;
+    }
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    while (const void* cr = std::memchr(p, '\r', static_cast<size_t>(end - p))) {
+      const char* c = static_cast<const char*>(cr);
+      if (c + 1 >= end || c[1] != '\n') return false;
+      p = c + 1;
+    }
+    return true;
+  }
+
+  // The header line (and a byte order mark) at the start of the input; sets switch_ when the
+  // header is not a plain line.
+  Status ReadHeader() {
+    header_read_ = true;
+    Buffer head;
+    head.Reserve(size_t{64} << 10);
+    while (!eof_ && std::memchr(head.data(), '\n', head.size()) == nullptr &&
+           head.size() < options_.block_bytes) {
+      if (head.size() == head.capacity()) head.Reserve(2 * head.capacity());
+      FLOE_RETURN_IF_ERROR(ReadMore(&head));
+    }
+    std::string_view rest = head.view();
+    const bool bom = rest.substr(0, 3) == "\xEF\xBB\xBF";
+    if (base_.header) {
+      const size_t nl = rest.find('\n');
+      if (nl == std::string_view::npos || !SafeToCut(rest.substr(0, nl + 1))) {
+        pending_.assign(rest);  // the whole input sequentially, from its first byte
+        switch_ = true;
+        return Status::OK();
+      }
+      header_.assign(rest.substr(bom ? 3 : 0, nl + 1 - (bom ? 3 : 0)));
+      rest.remove_prefix(nl + 1);
+      line_ = 2;
+    } else if (bom) {
+      rest.remove_prefix(3);
+    }
+    pending_.assign(rest);
+    return Status::OK();
+  }
+
+  // Reads the next block, cuts it after its last line feed and starts parsing it; the cut-off
+  // rest waits in pending_ for the next block.
+  Status StartBlock() {
+    if (!header_read_) {
+      FLOE_RETURN_IF_ERROR(ReadHeader());
+      if (switch_) return Status::OK();
+    }
+    Buffer text;  // the header line, then the block (read straight into it: no copy)
+    text.Reserve(header_.size() + std::max(pending_.size(), options_.block_bytes) + 4096);
+    text.Append(header_);
+    text.Append(pending_);
+    pending_.clear();
+    const size_t data_at = header_.size();
+    while (!eof_ && text.size() - data_at < options_.block_bytes) {
+      FLOE_RETURN_IF_ERROR(ReadMore(&text));
+    }
+    const std::string_view data = text.view().substr(data_at);
+    if (data.empty()) {
+      done_reading_ = true;
+      return Status::OK();
+    }
+    size_t cut = data.size();
+    if (!eof_) {
+      const void* nl = memrchr(data.data(), '\n', data.size());
+      if (nl == nullptr) {
+        pending_.assign(data);  // a line longer than a block
+        switch_ = true;
+        return Status::OK();
+      }
+      cut = static_cast<size_t>(static_cast<const char*>(nl) - data.data()) + 1;
+    }
+    if (!SafeToCut(data.substr(0, cut))) {
+      pending_.assign(data);
+      switch_ = true;
+      return Status::OK();
+    }
+    pending_.assign(data.substr(cut));
+    const int64_t first_line = header_.empty() ? line_ : line_ - 1;
+    line_ += CountNewlines(data.substr(0, cut));
+    text.Resize(data_at + cut);
+    if (eof_ && pending_.empty()) done_reading_ = true;
+    in_flight_.push_back(
+        std::async(std::launch::async, [this, first_line, text = std::move(text)]() {
+          BlockResult r;
+          auto reader = CsvBatchReader::Make(schema_, OptionsAt(first_line, &r.bad));
+          if (!reader.ok()) {
+            r.status = reader.status();
+            return r;
+          }
+          r.status = (*reader)->Feed(text.view());
+          if (r.status.ok()) r.status = (*reader)->Finish();
+          while (auto b = (*reader)->NextBatch()) r.batches.push_back(std::move(*b));
+          return r;
+        }));
+    return Status::OK();
+  }
+
+  // The rest of the input (pending_, then the source), from a record boundary, through one
+  // reader.
+  Status StartSequential() {
+    const bool from_start = base_.header && header_.empty();  // the header was not plain
+    CsvReadOptions o = OptionsAt(from_start ? 1 : (header_.empty() ? line_ : line_ - 1), nullptr);
     if (bad_rows_) {
       o.on_bad_row = [this](const CsvBadRow& r) -> Status {
         BadRow b;
@@ -355,22 +583,42 @@ class CsvRecordReader final : public RecordReader {
         return bad_rows_(b);
       };
     }
+    // The header line (when it was read here), the pending bytes, then the source.
+    auto head = std::make_shared<std::string>(header_ + pending_);
+    pending_.clear();
+    auto served = std::make_shared<size_t>(0);
     ByteSource* src = source_.get();
+    const bool more = !eof_;
     FLOE_ASSIGN_OR_RETURN(
-        reader_, CsvStreamReader::Make(schema_, std::move(o), [src](char* dst, size_t cap) {
-          return src->Read(dst, cap);
-        }));
+        sequential_,
+        CsvStreamReader::Make(schema_, std::move(o),
+                              [src, served, head, more](char* dst, size_t cap) -> Result<size_t> {
+                                if (*served < head->size()) {
+                                  const size_t n = std::min(cap, head->size() - *served);
+                                  std::memcpy(dst, head->data() + *served, n);
+                                  *served += n;
+                                  return n;
+                                }
+                                if (!more) return size_t{0};
+                                return src->Read(dst, cap);
+                              }));
     return Status::OK();
   }
 
-  Result<std::optional<RecordBatch>> Next() override {
-    FLOE_ASSIGN_OR_RETURN(auto batch, reader_->Next());
-    if (batch) rows_accepted_ += batch->num_rows;
-    return batch;
-  }
-
- private:
-  std::unique_ptr<CsvStreamReader> reader_;
+  CsvReadOptions base_;
+  Status status_;
+  // Parallel part.
+  bool eof_ = false;
+  bool header_read_ = false;
+  std::string header_;   // the header line with its line ending ("" without a header)
+  std::string pending_;  // input read but not yet in a block (it starts a record)
+  int64_t line_ = 1;     // line number of pending_'s first byte
+  bool done_reading_ = false;
+  bool switch_ = false;  // the rest goes sequentially
+  std::deque<std::future<BlockResult>> in_flight_;
+  std::deque<RecordBatch> ready_;
+  // Sequential part.
+  std::unique_ptr<CsvStreamReader> sequential_;
 };
 
 }  // namespace

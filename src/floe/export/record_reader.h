@@ -12,7 +12,11 @@
 // NDJSON is read in blocks of whole lines (about options.block_bytes) parsed at once;
 // only a block holding a bad line is parsed again line by line, so bad-row handling
 // costs nothing on clean input. A JSON document is held in memory whole (bounded by
-// options.max_document_bytes). Not thread-safe.
+// options.max_document_bytes). CSV is parsed in blocks of whole lines (about
+// options.block_bytes), two at a time on threads of the reader's own, as long as no quote
+// character or bare CR makes a line feed ambiguous; sequentially from the first block that
+// does. Results (rows, bad rows, lines, errors) do not depend on it. The bad-row sink is
+// called on the thread that calls Next. Not thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -104,6 +104,72 @@ TEST(ExportRecordReader, CsvShortRowsAndBadNumbers) {
   EXPECT_EQ(q.bad[2].line, 7);  // after the two-line record
 }
 
+// Blocks of CSV are parsed in parallel while no quote or bare CR can make a line feed
+// ambiguous, sequentially after: either way the rows, bad rows and lines are the sequential
+// reader's. Expectations are computed from the generator, not from a run.
+TEST(ExportRecordReader, CsvInParallelBlocksMatchesTheSequentialReading) {
+  for (const bool crlf : {false, true}) {
+    for (const bool bom : {false, true}) {
+      for (const int quote_from : {-1, 0, 150, 390}) {
+        std::string t = bom ? "\xEF\xBB\xBF" : "";
+        const std::string eol = crlf ? "\r\n" : "\n";
+        t += "id,name" + eol;
+        std::vector<int64_t> ids;
+        std::vector<int64_t> bad_lines;
+        int64_t line = 2;
+        for (int i = 0; i < 400; ++i) {
+          const bool bad = i % 37 == 11;
+          const bool quoted = quote_from >= 0 && i >= quote_from && i % 5 == 0;
+          t += (bad ? "n" + std::to_string(i) : std::to_string(i)) + "," +
+               (quoted ? "\"two" + eol + "lines\"" : "v" + std::to_string(i)) + eol;
+          if (bad) {
+            bad_lines.push_back(line);
+          } else {
+            ids.push_back(i);
+          }
+          line += quoted ? 2 : 1;
+        }
+        for (const size_t block : {size_t{64}, size_t{300}, size_t{1} << 20}) {
+          Read r = ReadAll(t, InputFormat::kCsv, true, block);
+          ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+          EXPECT_EQ(r.ids, ids) << crlf << bom << quote_from << " " << block;
+          std::vector<int64_t> got;
+          for (const BadRow& b : r.bad) got.push_back(b.line);
+          EXPECT_EQ(got, bad_lines) << crlf << bom << quote_from << " " << block;
+          ASSERT_FALSE(r.bad.empty());
+          EXPECT_EQ(r.bad[0].column, "1");
+          EXPECT_EQ(r.bad[0].record, "n11,v11");
+          Read strict = ReadAll(t, InputFormat::kCsv, false, block);
+          EXPECT_NE(strict.status.message().find("in.txt:" + std::to_string(bad_lines[0]) +
+                                                 ":1: field \"id\""),
+                    std::string::npos)
+              << strict.status.message();
+        }
+      }
+    }
+  }
+  // No header: columns by position, lines from 1; a last line without a line ending.
+  RecordReadOptions o;
+  o.format = InputFormat::kCsv;
+  o.header = false;
+  o.block_bytes = 16;
+  std::string t;
+  for (int i = 0; i < 50; ++i) t += std::to_string(i) + ",x" + (i < 49 ? "\n" : "");
+  auto src = ByteSource::FromMemory(t, "in.txt");
+  auto reader = RecordReader::Open(std::move(*src), TestSchema(), o, nullptr);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  int64_t next = 0;
+  while (true) {
+    auto b = (*reader)->Next();
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    if (!*b) break;
+    for (int64_t i = 0; i < (*b)->num_rows; ++i) {
+      EXPECT_EQ((*b)->columns[0]->Value<int64_t>(i), next++);
+    }
+  }
+  EXPECT_EQ(next, 50);
+}
+
 TEST(ExportRecordReader, SplitJsonErrorMessage) {
   std::string f, r;
   SplitJsonError("line 3 (array element 2), field \"a.b\": expected int32, got string \"x\"", &f,

@@ -51,11 +51,12 @@ std::string ExportReport::ToText() const {
                        inputs_exported == 1 ? "" : "s", inputs_skipped);
   }
   if (!dry_run) {
-    out += fmt::format("rows: {} read, {} written, {} rejected{}\n", rows_read, rows_written,
-                       rows_rejected,
-                       rows_rejected > 0 && !bad_rows_file.empty()
-                           ? fmt::format(" (quarantined in {})", bad_rows_file)
-                           : "");
+    out += fmt::format(
+        "rows: {} read, {} written, {} rejected{}{}\n", rows_read, rows_written, rows_rejected,
+        rows_rejected > 0 && !bad_rows_file.empty()
+            ? fmt::format(" (quarantined in {})", bad_rows_file)
+            : "",
+        rows_filtered > 0 ? fmt::format(", {} outside the date range", rows_filtered) : "");
     out += fmt::format("bytes: {} in ({} uncompressed), {} out in {} file{} to {}\n",
                        Bytes(input_bytes), Bytes(input_uncompressed_bytes), Bytes(output_bytes),
                        output_files, output_files == 1 ? "" : "s", destination);
@@ -76,6 +77,7 @@ std::string ExportReport::ToJson() const {
   j["rows_read"] = rows_read;
   j["rows_written"] = rows_written;
   j["rows_rejected"] = rows_rejected;
+  j["rows_filtered"] = rows_filtered;
   j["input_bytes"] = input_bytes;
   j["input_uncompressed_bytes"] = input_uncompressed_bytes;
   j["output_bytes"] = output_bytes;
@@ -87,6 +89,7 @@ std::string ExportReport::ToJson() const {
   j["rows_per_second"] = rows_per_second();
   j["verified"] = verified;
   if (!bad_rows_file.empty()) j["bad_rows_file"] = bad_rows_file;
+  j["warnings"] = warnings;
   auto arr = nlohmann::ordered_json::array();
   for (const InputReport& in : inputs) {
     arr.push_back({{"path", in.path},
@@ -95,6 +98,7 @@ std::string ExportReport::ToJson() const {
                    {"rows_read", in.rows_read},
                    {"rows_written", in.rows_written},
                    {"rows_rejected", in.rows_rejected},
+                   {"rows_filtered", in.rows_filtered},
                    {"input_bytes", in.input_bytes},
                    {"outputs", in.outputs}});
   }

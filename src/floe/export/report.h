@@ -18,6 +18,7 @@ struct InputReport {
   int64_t rows_read = 0;
   int64_t rows_written = 0;
   int64_t rows_rejected = 0;
+  int64_t rows_filtered = 0;  // outside --date/--since/--until by the time column
   uint64_t input_bytes = 0;
   std::vector<std::string> outputs;  // output paths (relative to the output root)
 };
@@ -29,6 +30,7 @@ struct ExportReport {
   int64_t rows_read = 0;
   int64_t rows_written = 0;
   int64_t rows_rejected = 0;
+  int64_t rows_filtered = 0;
   uint64_t input_bytes = 0;  // stored bytes read (compressed for compressed inputs)
   uint64_t input_uncompressed_bytes = 0;
   uint64_t output_bytes = 0;  // bytes of the Parquet files written
@@ -39,6 +41,9 @@ struct ExportReport {
   bool verified = false;
   std::string destination;  // output root or table
   std::string bad_rows_file;
+  // Things the user should know that did not fail the export (e.g. a file only sorted
+  // within its row groups). Not part of ToText: the CLI prints them on stderr.
+  std::vector<std::string> warnings;
 
   // Uncompressed input bytes per output byte (0 when nothing was written).
   double compression_ratio() const;

@@ -502,4 +502,16 @@ Result<LoadedTable> AppendFiles(Catalog& catalog, const TableIdentifier& id,
   return CommitSnapshotChange(catalog, id, change, options);
 }
 
+Result<LoadedTable> ReplaceFiles(Catalog& catalog, const TableIdentifier& id,
+                                 const std::vector<std::string>& removed_paths,
+                                 std::vector<DataFile> added_files,
+                                 const WriteCommitOptions& options) {
+  if (removed_paths.empty()) return AppendFiles(catalog, id, std::move(added_files), options);
+  SnapshotChange change;
+  change.operation = std::string(added_files.empty() ? kOperationDelete : kOperationOverwrite);
+  change.removed_paths.insert(removed_paths.begin(), removed_paths.end());
+  change.added = std::move(added_files);
+  return CommitSnapshotChange(catalog, id, change, options);
+}
+
 }  // namespace floe::iceberg

@@ -1,8 +1,9 @@
-// Table writes as commits: append files, overwrite by filter, delete by filter. Each
-// builds a snapshot (a manifest for the new files, a manifest list reusing the unchanged
-// manifests of the base) and commits it through the catalog with retry: appends commute
-// with concurrent commits and are rebuilt on the fresh base; an overwrite or delete fails
-// with CommitConflict when a concurrent commit added or removed files its filter matches.
+// Table writes as commits: append files, replace files, overwrite by filter, delete by
+// filter. Each builds a snapshot (a manifest for the new files, a manifest list reusing the
+// unchanged manifests of the base) and commits it through the catalog with retry: appends
+// commute with concurrent commits and are rebuilt on the fresh base; a replace fails with
+// CommitConflict when a file it removes is gone; an overwrite or delete fails with
+// CommitConflict when a concurrent commit added or removed files its filter matches.
 //
 // Thread-safe as the catalog is.
 #pragma once
@@ -51,5 +52,18 @@ Result<LoadedTable> OverwriteWhere(Catalog& catalog, const TableIdentifier& id,
                                    const ExprPtr& filter, std::vector<DataFile> files,
                                    const WriteCommitOptions& options = {},
                                    const DataFileWriterOptions& writer_options = {});
+
+// Replaces exactly the live data files `removed_paths` (paths as the table records them)
+// with `added_files` in one "overwrite" snapshot ("delete" when nothing is added): the files of a
+// source re-exported after it changed, for instance. Unlike OverwriteWhere nothing is matched by
+// value, so files others append meanwhile never conflict; the commit is retried on them.
+// CommitConflict (not retryable) when a removed file is not live at commit time (never there, or
+// removed or rewritten by a concurrent commit); nothing is committed then. No removed paths: the
+// same as AppendFiles (an "append"); nothing to remove or add: nothing is committed and the
+// table is returned as loaded.
+Result<LoadedTable> ReplaceFiles(Catalog& catalog, const TableIdentifier& id,
+                                 const std::vector<std::string>& removed_paths,
+                                 std::vector<DataFile> added_files,
+                                 const WriteCommitOptions& options = {});
 
 }  // namespace floe::iceberg

@@ -585,6 +585,84 @@ TEST_F(TableWriteTest, OverwriteWhereReplacesRowsAndConflictsWithMatchingConcurr
   EXPECT_EQ(ScanIds(*catalog_->LoadTable(id_)), expect);
 }
 
+std::vector<std::string> Paths(const std::vector<DataFile>& files) {
+  std::vector<std::string> out;
+  for (const DataFile& f : files) out.push_back(f.file_path);
+  return out;
+}
+
+TEST_F(TableWriteTest, ReplaceFilesSwapsExactlyTheNamedFiles) {
+  LoadedTable table = CreateTable(true);
+  const std::vector<DataFile> a = WriteRows(table, 0, 1000);
+  const std::vector<DataFile> b = WriteRows(table, 1000, 2000);
+  ASSERT_TRUE(AppendFiles(*catalog_, id_, a).ok());
+  ASSERT_TRUE(AppendFiles(*catalog_, id_, b).ok());
+
+  // A's files give way to a smaller rewrite of A's rows; B's rows stay.
+  const std::vector<DataFile> a2 = WriteRows(table, 0, 500);
+  auto r = ReplaceFiles(*catalog_, id_, Paths(a), a2);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Snapshot* snap = r->metadata.CurrentSnapshot();
+  EXPECT_EQ(snap->operation(), "overwrite");
+  EXPECT_EQ(snap->summary.at("deleted-data-files"), std::to_string(a.size()));
+  EXPECT_EQ(snap->summary.at("deleted-records"), "1000");
+  EXPECT_EQ(snap->summary.at("added-records"), "500");
+  EXPECT_EQ(snap->summary.at("total-records"), "1500");
+  std::vector<int64_t> expect = Range(0, 500);
+  for (int64_t i = 1000; i < 2000; ++i) expect.push_back(i);
+  EXPECT_EQ(ScanIds(*r), expect);
+  std::set<std::string> live;
+  auto plan = PlanScan(r->metadata, {});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  for (const FileScanTask& t : plan->tasks) live.insert(t.data_file.file_path);
+  for (const DataFile& f : a) EXPECT_FALSE(live.count(f.file_path)) << f.file_path;
+  for (const DataFile& f : b) EXPECT_TRUE(live.count(f.file_path)) << f.file_path;
+
+  // A concurrent append does not conflict: the replace is rebuilt on it.
+  const std::vector<DataFile> b2 = WriteRows(table, 1000, 1100);
+  Interleaving commuting(*catalog_, [&] {
+    ASSERT_TRUE(AppendFiles(*catalog_, id_, WriteRows(table, 5000, 5100)).ok());
+  });
+  auto c = ReplaceFiles(commuting, id_, Paths(b), b2);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(commuting.commits(), 2);
+  expect = Range(0, 500);
+  for (int64_t i = 1000; i < 1100; ++i) expect.push_back(i);
+  for (int64_t i = 5000; i < 5100; ++i) expect.push_back(i);
+  EXPECT_EQ(ScanIds(*c), expect);
+
+  // Removing a file a concurrent commit already removed fails, not retryable, and commits
+  // nothing.
+  Interleaving racing(*catalog_,
+                      [&] { ASSERT_TRUE(ReplaceFiles(*catalog_, id_, Paths(b2), {}).ok()); });
+  auto lost = ReplaceFiles(racing, id_, Paths(b2), WriteRows(table, 1000, 1010));
+  ASSERT_FALSE(lost.ok());
+  EXPECT_TRUE(lost.status().Is(StatusCode::kCommitConflict)) << lost.status().ToString();
+  EXPECT_FALSE(lost.status().retryable());
+  auto now = catalog_->LoadTable(id_);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->metadata.CurrentSnapshot()->operation(), "delete");  // the racer's
+  expect = Range(0, 500);
+  for (int64_t i = 5000; i < 5100; ++i) expect.push_back(i);
+  EXPECT_EQ(ScanIds(*now), expect);
+
+  // A path that was never in the table is a conflict too.
+  auto never = ReplaceFiles(*catalog_, id_, {"file:///nowhere/x.parquet"}, {});
+  ASSERT_FALSE(never.ok());
+  EXPECT_TRUE(never.status().Is(StatusCode::kCommitConflict)) << never.status().ToString();
+  EXPECT_FALSE(never.status().retryable());
+
+  // Nothing removed: an append; nothing at all: no commit.
+  const int64_t head = *now->metadata.current_snapshot_id;
+  auto same = ReplaceFiles(*catalog_, id_, {}, {});
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(*same->metadata.current_snapshot_id, head);
+  auto append = ReplaceFiles(*catalog_, id_, {}, WriteRows(table, 7000, 7010));
+  ASSERT_TRUE(append.ok()) << append.status().ToString();
+  EXPECT_EQ(append->metadata.CurrentSnapshot()->operation(), "append");
+  EXPECT_EQ(ScanIds(*append).size(), expect.size() + 10);
+}
+
 TEST(DataFileMetricsTest, LongStringBoundsAreTruncatedTo16Bytes) {
   // Bounds of a long string column: a 16-byte prefix below, a raised prefix above.
   Schema schema(0, {MakeField(1, "s", types::String(), false)});

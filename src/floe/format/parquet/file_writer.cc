@@ -124,6 +124,19 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::Writabl
     }
   }
 
+  for (const SortedColumn& sc : opts.sorting_columns) {
+    auto leaf = std::find_if(leaves.begin(), leaves.end(),
+                             [&](const ColumnDescriptor& c) { return c.dotted_path == sc.column; });
+    if (leaf == leaves.end()) {
+      return w->Fail(
+          Status::InvalidArgument("parquet writer {}: sorting_columns names '{}', which is "
+                                  "not a leaf column",
+                                  w->file_->name(), sc.column));
+    }
+    w->sorting_columns_.push_back(
+        SortingColumn{static_cast<int32_t>(leaf - leaves.begin()), sc.descending, sc.nulls_first});
+  }
+
   w->levels_ = std::make_unique<LevelBuilder>(*w->descriptor_);
   int threads = opts.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -297,6 +310,7 @@ Status FileWriter::DoFlushRowGroup() {
     }
   }
   page_indexes_.push_back(std::move(indexes));
+  if (!sorting_columns_.empty()) rg.sorting_columns = sorting_columns_;
   rg.total_byte_size = uncompressed;
   rg.total_compressed_size = compressed;
   // The row group's first page: the first chunk's dictionary page or first data page.

@@ -104,8 +104,9 @@ class FileWriter {
   std::unique_ptr<LevelBuilder> levels_;
   std::unique_ptr<WriterPool> pool_;  // when options_.threads != 1; outlives columns_
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
-  std::vector<LevelScratch> scratch_;  // per leaf
-  std::vector<int> leaf_field_;        // leaf -> top-level field
+  std::vector<LevelScratch> scratch_;           // per leaf
+  std::vector<int> leaf_field_;                 // leaf -> top-level field
+  std::vector<SortingColumn> sorting_columns_;  // options_.sorting_columns by leaf index
 
   FileMetaData metadata_;
   // Page indexes of the written row groups: [row group][column].

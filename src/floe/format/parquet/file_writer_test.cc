@@ -466,6 +466,56 @@ TEST(FileWriter, FlushRowGroupEndsARowGroup) {
   EXPECT_FALSE((*w)->Close().ok());
 }
 
+TEST(FileWriter, SortingColumnsAreRecordedInEveryRowGroupByLeafIndex) {
+  // Leaves, in the order the Parquet schema flattens them: tags.list.element (0), id (1),
+  // user.name (2), user.age (3), note (4).
+  auto schema = std::make_shared<Schema>(std::vector<Field>{
+      Field{"tags", types::List(types::String()), true},
+      Field{"id", types::Int64(), false},
+      Field{
+          "user",
+          types::Struct({Field{"name", types::String(), true}, Field{"age", types::Int32(), true}}),
+          true},
+      Field{"note", types::String(), true},
+  });
+  BatchBuilder bb(schema);
+  for (int i = 0; i < 10; ++i) {
+    bb.column(0).child(0).AppendBytes("t");
+    bb.column(0).CloseList();
+    bb.column(1).AppendInt(i);
+    bb.column(2).child(0).AppendBytes("u");
+    bb.column(2).child(1).AppendInt(20 + i);
+    bb.column(2).CloseStruct();
+    bb.column(3).AppendNull();
+  }
+  WriterOptions opts;
+  opts.row_group_rows = 4;
+  opts.sorting_columns = {{"note", false, true}, {"user.age", true, false}, {"id", false, false}};
+  std::shared_ptr<const FileMetaData> md;
+  const std::string file = WriteFile(schema, {bb.Finish()}, opts, &md);
+  const std::vector<SortingColumn> want = {{4, false, true}, {3, true, false}, {1, false, false}};
+  const FileMetaData decoded = ReadFooter(file);
+  ASSERT_EQ(decoded.row_groups.size(), 3u);
+  for (const RowGroup& rg : decoded.row_groups) {
+    ASSERT_TRUE(rg.sorting_columns.has_value());
+    EXPECT_EQ(*rg.sorting_columns, want);
+  }
+
+  // Without the option the field is absent.
+  const FileMetaData plain = ReadFooter(WriteFile(FlatSchema(), {FlatBatch(0, 10)}, {}));
+  ASSERT_EQ(plain.row_groups.size(), 1u);
+  EXPECT_FALSE(plain.row_groups[0].sorting_columns.has_value());
+
+  // A name that is not a leaf (a group, or no column at all) is rejected.
+  for (const char* bad : {"user", "nope"}) {
+    WriterOptions o;
+    o.sorting_columns = {{bad, false, true}};
+    auto w = FileWriter::Open(std::make_unique<io::BufferSink>(), schema, o);
+    ASSERT_FALSE(w.ok()) << bad;
+    EXPECT_TRUE(w.status().Is(StatusCode::kInvalidArgument)) << w.status().ToString();
+  }
+}
+
 TEST(FileWriter, BloomFilterFindsEveryValue) {
   WriterOptions opts;
   opts.bloom_filter_columns = {"name", "id"};

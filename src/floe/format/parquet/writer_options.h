@@ -30,6 +30,14 @@ enum class FallbackEncodings : uint8_t {
   kDelta,
 };
 
+// A column every row group's rows are sorted by (see WriterOptions::sorting_columns).
+struct SortedColumn {
+  std::string column;  // dotted Parquet path of a leaf column ("ts", "payload.user_id")
+  bool descending = false;
+  bool nulls_first = false;
+  bool operator==(const SortedColumn&) const = default;
+};
+
 struct WriterOptions {
   // Page codec, and its level: kDefaultCompressionLevel (the codec's default, ZSTD 3) or a
   // level the codec accepts (compression.h: ZSTD negative..22, GZIP 0..9, BROTLI 0..11,
@@ -95,6 +103,12 @@ struct WriterOptions {
   // happens in the calling thread; 0: one per hardware thread). Output is identical for
   // every value.
   int threads = 1;
+
+  // The order the caller wrote the rows of every row group in, most significant key
+  // first, recorded as each RowGroup's sorting_columns. The writer does not sort or check:
+  // it records the caller's promise. Each entry names a leaf column (InvalidArgument
+  // otherwise). Empty: no sorting_columns.
+  std::vector<SortedColumn> sorting_columns;
 
   // Footer key-value metadata, after the schema's own metadata (a key given here
   // replaces the schema's).
