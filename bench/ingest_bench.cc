@@ -1,4 +1,4 @@
-// Streaming ingest through `floe serve` (issue #5): acknowledged events/s and MB/s with
+// Streaming ingest through `floe serve`: acknowledged events/s and MB/s with
 // concurrent HTTP clients, acknowledgement latency, the files the table sink produced,
 // beside DuckDB converting the same kind of NDJSON to Parquet in the same run.
 //

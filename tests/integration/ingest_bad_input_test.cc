@@ -1,4 +1,4 @@
-// Streaming ingest, black box: what `floe serve` does with bad input (issue #5). Each case
+// Streaming ingest, black box: what `floe serve` does with bad input. Each case
 // checks the status code, that the reply names the record index and field path, that
 // nothing of a refused request is written, and that valid requests around it land exactly
 // once (scanned after a flush).

@@ -1,5 +1,5 @@
-// Streaming ingest, black box: `kill -9` of `floe serve` at random moments under load
-// (issue #5). Several clients post NDJSON batches of unique ids without ever retrying;
+// Streaming ingest, black box: `kill -9` of `floe serve` at random moments under load.
+// Several clients post NDJSON batches of unique ids without ever retrying;
 // the server is killed and restarted (same config, warehouse and log) several times while
 // they run. At the end, after a flush and a clean shutdown, the table sink and the NDJSON
 // file sink must hold every acknowledged id exactly once, and every id that was sent but

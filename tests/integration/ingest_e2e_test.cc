@@ -1,4 +1,4 @@
-// Streaming ingest end to end, black box (issue #5): `floe serve` on 127.0.0.1 with a
+// Streaming ingest end to end, black box: `floe serve` on 127.0.0.1 with a
 // floe.toml, events posted in every body form the API takes, read back through
 // `floe table scan|files`, the file sinks' files and DuckDB; flush (HTTP and
 // `floe streams flush`), commits on SIGTERM, /metrics, `floe streams status`, and the

@@ -1,10 +1,10 @@
-// Test support for the black-box tests of `floe serve`'s streaming ingest (issue #5): runs
+// Test support for the black-box tests of `floe serve`'s streaming ingest: runs
 // the built `floe` binary as a server with a given floe.toml in a temporary directory,
 // posts to it, and reads back what landed, through `floe table scan|files`, the files of
 // file sinks, and DuckDB (node + @duckdb/node-api from tests/node_modules) as an
 // independent reader. Header-only; everything here drives the binary from outside, no
-// floe library code is used, so the tests check the documented contract
-// (/work/helper-notes/ingest-contract.md, README "Streaming ingest") and nothing else.
+// floe library code is used, so the tests check the documented contract (README,
+// "Streaming ingest") and nothing else.
 //
 // Thread-safety: an IngestServer is driven by one thread (the test); Post/Get/Flush may be
 // called from several threads at once (each call uses its own connection). The free

@@ -1,4 +1,4 @@
-// Streaming ingest end to end with the warehouse and a file sink on s3:// (issue #5),
+// Streaming ingest end to end with the warehouse and a file sink on s3://,
 // against the local S3 server (tests/s3/s3_test_server.js). The catalog lives in
 // FLOE_STATE_DIR (a temp dir); the write-ahead log defaults to ./floe-wal in the server's
 // working directory. Skips when node or s3rver is unavailable.
