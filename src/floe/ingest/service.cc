@@ -12,6 +12,7 @@
 #include <ctime>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -191,6 +192,11 @@ struct QueuedRecord {
   std::shared_ptr<const std::string> payload;
 };
 
+std::shared_ptr<const std::string> CopyPayload(const wal::WalRecord& record) {
+  return std::make_shared<const std::string>(reinterpret_cast<const char*>(record.payload.data()),
+                                             record.payload.size());
+}
+
 struct StreamState {
   const StreamConfig* config = nullptr;
   std::shared_ptr<const StreamValidator> validator;
@@ -230,6 +236,13 @@ struct Pipeline {
       pending_rows{0};
   std::array<std::atomic<uint64_t>, kCommitBuckets.size() + 1> commit_buckets{};
   std::atomic<uint64_t> commit_micros_total{0};
+
+  // Under mu: everything routed here is committed, so the log may move past it.
+  bool Idle() const { return queue.empty() && !uncommitted; }
+  // Under mu: log bytes between the committed position and `appended` (0 when idle).
+  uint64_t LagBytes(Lsn appended) const {
+    return Idle() || appended < committed_lsn ? 0 : appended - committed_lsn;
+  }
 };
 
 }  // namespace
@@ -257,6 +270,7 @@ struct IngestService::Impl {
   Status Apply(Pipeline* p, const std::vector<QueuedRecord>& records);
   bool CommitPipeline(Pipeline* p);
   Status ReapplyFromLog(Pipeline* p, Lsn from, Lsn to);
+  Status ReadLog(Lsn from, Lsn to, const std::function<Status(const wal::WalRecord&)>& fn);
   void Fail(Pipeline* p, const Status& status, std::string_view during);
   void Release();
   void StopWorkers();
@@ -398,34 +412,40 @@ Status IngestService::Impl::Enqueue(Pipeline* p, Lsn end_lsn,
   return Status::OK();
 }
 
+// Calls `fn` for every log record in [from, to) (a position below the oldest segment reads
+// from the oldest: what lies below was released, so every sink has it).
+Status IngestService::Impl::ReadLog(Lsn from, Lsn to,
+                                    const std::function<Status(const wal::WalRecord&)>& fn) {
+  FLOE_ASSIGN_OR_RETURN(std::vector<wal::SegmentFile> segments, wal::ListSegments(log->dir()));
+  if (segments.empty()) return Status::OK();
+  from = std::max(from, segments.front().base);
+  if (from >= to) return Status::OK();
+  wal::WalReaderOptions options;
+  options.end_lsn = to;
+  options.max_record_bytes = wal::kMaxPayloadBytes;
+  FLOE_ASSIGN_OR_RETURN(auto reader, wal::WalReader::Open(log->dir(), from, options));
+  wal::WalRecord record;
+  for (;;) {
+    FLOE_ASSIGN_OR_RETURN(bool more, reader->Next(&record));
+    if (!more) return Status::OK();
+    FLOE_RETURN_IF_ERROR(fn(record));
+  }
+}
+
 // Hands every sink the log records past its committed position.
 Status IngestService::Impl::Replay() {
   if (pipelines.empty()) return Status::OK();
   Lsn from = std::numeric_limits<Lsn>::max();
   for (auto& p : pipelines) from = std::min(from, p->committed_lsn);
-  FLOE_ASSIGN_OR_RETURN(std::vector<wal::SegmentFile> segments, wal::ListSegments(log->dir()));
-  if (segments.empty()) return Status::OK();
-  from = std::max(from, segments.front().base);
-  wal::WalReaderOptions options;
-  options.end_lsn = log->durable_lsn();
-  options.max_record_bytes = std::max<uint32_t>(options.max_record_bytes, wal::kMaxPayloadBytes);
-  if (from >= options.end_lsn) return Status::OK();
-  FLOE_ASSIGN_OR_RETURN(auto reader, wal::WalReader::Open(log->dir(), from, options));
-  wal::WalRecord record;
   uint64_t records = 0, bytes = 0;
   const uint64_t high_water = static_cast<uint64_t>(config.server.max_buffered_bytes) / 2;
-  for (;;) {
-    FLOE_ASSIGN_OR_RETURN(bool more, reader->Next(&record));
-    if (!more) break;
+  FLOE_RETURN_IF_ERROR(ReadLog(from, log->durable_lsn(), [&](const wal::WalRecord& record) {
     auto route = routes.find(record.stream_id);
-    if (route == routes.end()) continue;  // a stream no longer configured
+    if (route == routes.end()) return Status::OK();  // a stream no longer configured
     std::shared_ptr<const std::string> payload;
     for (Pipeline* p : route->second) {
       if (record.end_lsn <= p->committed_lsn) continue;
-      if (!payload) {
-        payload = std::make_shared<const std::string>(
-            reinterpret_cast<const char*>(record.payload.data()), record.payload.size());
-      }
+      if (!payload) payload = CopyPayload(record);
       while (queued_bytes_total.load() > high_water) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
@@ -435,7 +455,8 @@ Status IngestService::Impl::Replay() {
       ++records;
       bytes += payload->size();
     }
-  }
+    return Status::OK();
+  }));
   if (records > 0) {
     Log("info", "log replayed", {{"from_lsn", from}, {"records", records}, {"bytes", bytes}});
   }
@@ -616,35 +637,22 @@ void IngestService::Impl::Fail(Pipeline* p, const Status& status, std::string_vi
 Status IngestService::Impl::ReapplyFromLog(Pipeline* p, Lsn from, Lsn to) {
   if (to <= from) return Status::OK();
   FLOE_RETURN_IF_ERROR(log->WaitDurable(to));
-  FLOE_ASSIGN_OR_RETURN(std::vector<wal::SegmentFile> segments, wal::ListSegments(log->dir()));
-  if (!segments.empty()) from = std::max(from, segments.front().base);
-  wal::WalReaderOptions options;
-  options.end_lsn = to;
-  options.max_record_bytes = wal::kMaxPayloadBytes;
-  FLOE_ASSIGN_OR_RETURN(auto reader, wal::WalReader::Open(log->dir(), from, options));
   std::vector<QueuedRecord> chunk;
   uint64_t chunk_bytes = 0;
-  wal::WalRecord record;
-  for (;;) {
-    FLOE_ASSIGN_OR_RETURN(bool more, reader->Next(&record));
-    if (more && std::find(p->log_streams.begin(), p->log_streams.end(), record.stream_id) ==
-                    p->log_streams.end()) {
-      continue;
+  FLOE_RETURN_IF_ERROR(ReadLog(from, to, [&](const wal::WalRecord& record) {
+    if (std::find(p->log_streams.begin(), p->log_streams.end(), record.stream_id) ==
+        p->log_streams.end()) {
+      return Status::OK();
     }
-    if (more) {
-      chunk.push_back({record.end_lsn, std::make_shared<const std::string>(
-                                           reinterpret_cast<const char*>(record.payload.data()),
-                                           record.payload.size())});
-      chunk_bytes += record.payload.size();
-    }
-    if ((!more || chunk_bytes > (64u << 20)) && !chunk.empty()) {
-      FLOE_RETURN_IF_ERROR(Apply(p, chunk));
-      chunk.clear();
-      chunk_bytes = 0;
-    }
-    if (!more) break;
-  }
-  return Status::OK();
+    chunk.push_back({record.end_lsn, CopyPayload(record)});
+    chunk_bytes += record.payload.size();
+    if (chunk_bytes <= (64u << 20)) return Status::OK();
+    Status applied = Apply(p, chunk);
+    chunk.clear();
+    chunk_bytes = 0;
+    return applied;
+  }));
+  return chunk.empty() ? Status::OK() : Apply(p, chunk);
 }
 
 bool IngestService::Impl::CommitPipeline(Pipeline* p) {
@@ -804,8 +812,7 @@ void IngestService::Impl::Release() {
     floor = appended_lsn;
     for (auto& p : pipelines) {
       std::lock_guard<std::mutex> plock(p->mu);
-      const bool idle = p->queue.empty() && !p->uncommitted;
-      if (!idle) floor = std::min(floor, p->committed_lsn);
+      if (!p->Idle()) floor = std::min(floor, p->committed_lsn);
     }
   }
   Status released = log->ReleaseUpTo(floor);
@@ -922,9 +929,7 @@ std::string IngestService::Metrics() const {
          "Log bytes between the sink's committed position and the log's end (0 when idle)");
   for (const auto& p : m.pipelines) {
     std::lock_guard<std::mutex> lock(p->mu);
-    const bool idle = p->queue.empty() && !p->uncommitted;
-    out += fmt::format("floe_sink_lag_bytes{{sink=\"{}\"}} {}\n", p->name,
-                       idle || appended < p->committed_lsn ? 0 : appended - p->committed_lsn);
+    out += fmt::format("floe_sink_lag_bytes{{sink=\"{}\"}} {}\n", p->name, p->LagBytes(appended));
   }
   auto per_sink = [&](std::string_view name, std::string_view type, std::string_view help,
                       auto field) {
@@ -981,7 +986,6 @@ nlohmann::json IngestService::StatusJson() const {
   nlohmann::json sinks = nlohmann::json::array();
   for (const auto& p : m.pipelines) {
     std::lock_guard<std::mutex> lock(p->mu);
-    const bool idle = p->queue.empty() && !p->uncommitted;
     nlohmann::json j = {
         {"name", p->name},
         {"kind", p->config->kind == SinkConfig::Kind::kTable ? "table" : "files"},
@@ -990,7 +994,7 @@ nlohmann::json IngestService::StatusJson() const {
         {"committed_lsn", p->committed_lsn},
         {"pending_rows", p->pending_rows.load()},
         {"queued_bytes", p->queued_bytes},
-        {"lag_bytes", idle || appended < p->committed_lsn ? 0 : appended - p->committed_lsn},
+        {"lag_bytes", p->LagBytes(appended)},
         {"rows_written", p->rows_written.load()},
         {"files_written", p->files_written.load()},
         {"commits", p->commits.load()}};
