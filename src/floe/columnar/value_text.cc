@@ -231,6 +231,31 @@ bool ParseSpecialFloatText(std::string_view s, double* out) {
   return false;
 }
 
+// Plain decimal text ("123", "0.626": digits, optionally a point and more digits, at most 15
+// digits in all, no exponent) as a double, correctly rounded: the digits as an integer are
+// below 2^53 and the power of ten at most 10^15, both exact in a double, so the one division
+// rounds once, as the full conversion would (Clinger's fast path). False for any other text.
+bool ParseShortDecimalDouble(std::string_view body, double* out) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const size_t n = body.size();
+  if (n == 0 || n > 16) return false;
+  uint64_t digits = 0;
+  size_t i = 0;
+  for (; i < n && IsAsciiDigit(body[i]); ++i) digits = digits * 10 + (body[i] - '0');
+  const size_t whole = i;
+  size_t fraction = 0;
+  if (i < n && body[i] == '.') {
+    for (++i; i < n && IsAsciiDigit(body[i]); ++i, ++fraction) {
+      digits = digits * 10 + (body[i] - '0');
+    }
+    if (fraction == 0) return false;
+  }
+  if (i != n || whole == 0 || whole + fraction > 15) return false;
+  *out = static_cast<double>(digits) / kPow10[fraction];
+  return true;
+}
+
 template <typename T>
 TextParse ParseFloatText(std::string_view s, T* out) {
   if (s.empty()) return TextParse::kMalformed;
@@ -241,6 +266,13 @@ TextParse ParseFloatText(std::string_view s, T* out) {
     body.remove_prefix(1);
   }
   if (body.empty()) return TextParse::kMalformed;
+  if constexpr (std::is_same_v<T, double>) {
+    double d;
+    if (ParseShortDecimalDouble(body, &d)) {
+      *out = negative ? -d : d;
+      return TextParse::kOk;
+    }
+  }
   if (!IsAsciiDigit(body[0]) && body[0] != '.') {
     double d;
     if (!ParseSpecialFloatText(s, &d)) return TextParse::kMalformed;
@@ -416,7 +448,55 @@ TextParse ParseTimeText(std::string_view s, TimeUnit unit, int64_t* value) {
   return TextParse::kOk;
 }
 
+namespace {
+
+// The common layout "YYYY-MM-DD HH:MM:SS" ('T' or 't' for the space), then optionally '.' and
+// 1 to 9 fraction digits (no more than the unit keeps), then optionally "Z" or "z", read at
+// fixed places with no branch per digit. False (nothing stored) for any other text or a field
+// out of range, which the general parser then reads or rejects.
+bool ParseCommonTimestamp(std::string_view s, TimeUnit unit, int64_t* value) {
+  const size_t n = s.size();
+  if (n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') ||
+      s[13] != ':' || s[16] != ':') {
+    return false;
+  }
+  const char* p = s.data();
+  unsigned bad = 0;
+  auto d2 = [&](size_t at) {
+    const unsigned hi = static_cast<unsigned char>(p[at] - '0');
+    const unsigned lo = static_cast<unsigned char>(p[at + 1] - '0');
+    bad |= (hi > 9) | (lo > 9);
+    return static_cast<int>(hi * 10 + lo);
+  };
+  const int year = d2(0) * 100 + d2(2);
+  const int month = d2(5), day = d2(8), hour = d2(11), minute = d2(14), second = d2(17);
+  if (bad != 0 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) ||
+      hour > 23 || minute > 59 || second > 59) {
+    return false;
+  }
+  size_t i = 19;
+  int64_t frac = 0;
+  const int keep = FractionDigits(unit);
+  if (i < n && s[i] == '.') {
+    int count = 0;
+    for (++i; i < n && IsAsciiDigit(s[i]); ++i, ++count) frac = frac * 10 + (s[i] - '0');
+    if (count == 0 || count > keep) return false;
+    for (; count < keep; ++count) frac *= 10;
+  }
+  if (i < n && (s[i] == 'Z' || s[i] == 'z')) ++i;
+  if (i != n) return false;
+  const int64_t days = DaysFromCivil(year, month, day);
+  const Int128 v =
+      (Int128{days} * 86400 + hour * 3600 + minute * 60 + second) * UnitsPerSecond(unit) + frac;
+  if (v < INT64_MIN || v > INT64_MAX) return false;
+  *value = static_cast<int64_t>(v);
+  return true;
+}
+
+}  // namespace
+
 TextParse ParseTimestampText(std::string_view s, TimeUnit unit, int64_t* value) {
+  if (ParseCommonTimestamp(s, unit, value)) return TextParse::kOk;
   size_t pos = 0;
   int64_t days = 0, sec_of_day = 0, frac = 0, offset = 0;
   bool lossy = false;

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <random>
 #include <string>
 
 namespace floe {
@@ -169,6 +174,91 @@ TEST(ValueTextTest, TimestampRangeIsInt64) {
   EXPECT_EQ(TimestampOutcome("2263-01-01T00:00:00Z", TimeUnit::kMicro), TextParse::kOk);
   EXPECT_EQ(TimestampOutcome("+999999999-12-31T00:00:00Z", TimeUnit::kMilli),
             TextParse::kOutOfRange);
+}
+
+// Timestamps in the common "YYYY-MM-DD HH:MM:SS[.f]" layout are read at fixed places; every
+// field value, fraction length and unit must read as the date and the time of day read
+// separately (their own parsers) say, and fields out of range must still be rejected.
+TEST(ValueTextTest, CommonTimestampLayoutMatchesDateAndTimeRead) {
+  std::mt19937_64 rng(7);
+  for (const TimeUnit unit : {TimeUnit::kMilli, TimeUnit::kMicro, TimeUnit::kNano}) {
+    for (int k = 0; k < 20000; ++k) {
+      const int year = static_cast<int>(rng() % 10000);
+      const int month = 1 + static_cast<int>(rng() % 13);  // 13: out of range
+      const int day = 1 + static_cast<int>(rng() % 31);    // 29-31: not in every month
+      const int hour = static_cast<int>(rng() % 25);       // 24: out of range
+      const int minute = static_cast<int>(rng() % 60);
+      const int second = static_cast<int>(rng() % 61);  // 60: out of range
+      const int digits = static_cast<int>(rng() % 11);  // 0: no fraction; 10: too many
+      std::string date = fmt::format("{:04}-{:02}-{:02}", year, month, day);
+      std::string time = fmt::format("{:02}:{:02}:{:02}", hour, minute, second);
+      if (digits > 0) {
+        time += '.';
+        for (int d = 0; d < digits; ++d) time += static_cast<char>('0' + rng() % 10);
+      }
+      const char sep = " Tt"[rng() % 3];
+      const std::string zone = rng() % 2 == 0 ? "" : "Z";
+      const std::string text = date + sep + time + zone;
+
+      int32_t days = 0;
+      int64_t of_day = 0, got = 0;
+      const TextParse date_ok = ParseDateText(date, &days);
+      const TextParse time_ok = ParseTimeText(time, unit, &of_day);
+      const TextParse outcome = ParseTimestampText(text, unit, &got);
+      if (date_ok != TextParse::kOk || time_ok == TextParse::kMalformed) {
+        EXPECT_EQ(outcome, TextParse::kMalformed) << text;
+        continue;
+      }
+      if (time_ok == TextParse::kTooPrecise) {
+        EXPECT_EQ(outcome, TextParse::kTooPrecise) << text;
+        continue;
+      }
+      const __int128 want = __int128{days} * 86400 *
+                                (unit == TimeUnit::kMilli   ? 1000
+                                 : unit == TimeUnit::kMicro ? 1000000
+                                                            : 1000000000) +
+                            of_day;
+      if (want < INT64_MIN || want > INT64_MAX) {
+        EXPECT_EQ(outcome, TextParse::kOutOfRange) << text;
+        continue;
+      }
+      ASSERT_EQ(outcome, TextParse::kOk) << text;
+      EXPECT_EQ(got, static_cast<int64_t>(want)) << text;
+    }
+  }
+  // Near misses of the layout go to the general reader, which reads or rejects them whole.
+  EXPECT_EQ(Timestamp("2024-03-10 04:30:00.5+00:00", TimeUnit::kMilli),
+            int64_t{1710045000} * 1000 + 500);
+  EXPECT_EQ(TimestampOutcome("2024-03-10 04:30:00."), TextParse::kMalformed);
+  EXPECT_EQ(TimestampOutcome("2024-03-10 04:30:00.5Zx"), TextParse::kMalformed);
+  EXPECT_EQ(TimestampOutcome("2024-03-10 04:3a:00"), TextParse::kMalformed);
+  EXPECT_EQ(TimestampOutcome("2024-03-1004:30:00:00"), TextParse::kMalformed);
+}
+
+// Short plain decimals take a shortcut (one division); it must give strtod's correctly
+// rounded double for every length, point position and sign.
+TEST(ValueTextTest, ShortDecimalsRoundAsStrtod) {
+  std::mt19937_64 rng(11);
+  for (int k = 0; k < 200000; ++k) {
+    const int digits = 1 + static_cast<int>(rng() % 17);  // 16 and 17: past the shortcut
+    std::string text = rng() % 4 == 0 ? "-" : "";
+    const int point = static_cast<int>(rng() % (digits + 1));  // == digits: no point
+    for (int d = 0; d < digits; ++d) {
+      if (d == point && d > 0) text += '.';
+      text += static_cast<char>('0' + rng() % 10);
+    }
+    double got = 0;
+    ASSERT_EQ(ParseFloatText(text, &got), TextParse::kOk) << text;
+    const double want = std::strtod(text.c_str(), nullptr);
+    ASSERT_EQ(std::memcmp(&got, &want, sizeof(double)), 0) << text << ": " << got << " vs " << want;
+  }
+  double d = 0;
+  EXPECT_EQ(ParseFloatText("5.", &d), TextParse::kOk);  // the general reader's forms
+  EXPECT_EQ(d, 5.0);
+  EXPECT_EQ(ParseFloatText("-0.0", &d), TextParse::kOk);
+  EXPECT_TRUE(d == 0 && std::signbit(d));
+  EXPECT_EQ(ParseFloatText("1.5.2", &d), TextParse::kMalformed);
+  EXPECT_EQ(ParseFloatText("12a", &d), TextParse::kMalformed);
 }
 
 TEST(ValueTextTest, DecimalsWithoutRounding) {

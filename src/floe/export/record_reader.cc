@@ -21,16 +21,24 @@ namespace {
 
 bool IsRecordError(const Status& s) { return s.code() == StatusCode::kInvalidArgument; }
 
-// Line feeds in `text`, 16 bytes at a time.
+// Line feeds in `text`, 16 bytes at a time: each byte lane counts its matches (a match
+// compares as -1, so subtracting it adds one) for up to 255 vectors, then the lanes are summed.
+// No popcount instruction is needed, which the baseline x86-64 target lacks (the builtin
+// would be a library call per vector).
 int64_t CountNewlines(std::string_view text) {
   int64_t n = 0;
   const char* p = text.data();
   const char* const end = p + text.size();
 #if defined(__SSE2__)
   const __m128i lf = _mm_set1_epi8('\n');
-  for (; end - p >= 16; p += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    n += __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf))));
+  while (end - p >= 16) {
+    __m128i lanes = _mm_setzero_si128();
+    for (int k = 0; k < 255 && end - p >= 16; ++k, p += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(v, lf));
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());  // two 64-bit halves
+    n += _mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
   }
 #endif
   for (; p < end; ++p) n += *p == '\n' ? 1 : 0;

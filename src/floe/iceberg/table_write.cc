@@ -374,10 +374,20 @@ Result<LoadedTable> CommitSnapshotChange(Catalog& catalog, const TableIdentifier
   };
   Result<LoadedTable> result = CommitWithRetry(catalog, id, build, options.retry);
   DeleteQuietly(attempt_files);
-  if (!result.ok()) {
-    DeleteQuietly(last_attempt_files);
-    DeleteQuietly(prepared.written);
+  if (result.ok()) return result;
+  // The last attempt may have landed although its answer was an error that is not retried
+  // (a connection cut after the catalog applied it): its manifest list and manifests are
+  // then the table's. Only the table can tell; clean up only once it says the snapshot is
+  // not there, and leave the files when it cannot be read (orphans at worst).
+  Result<LoadedTable> now = catalog.LoadTable(id);
+  if (!now.ok()) {
+    return result.status().WithContext(fmt::format(
+        "the commit's outcome is unknown (reloading the table failed: {}); its files are kept",
+        now.status().message()));
   }
+  if (now->metadata.SnapshotById(snapshot_id) != nullptr) return now;
+  DeleteQuietly(last_attempt_files);
+  DeleteQuietly(prepared.written);
   return result;
 }
 

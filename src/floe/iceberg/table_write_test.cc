@@ -52,12 +52,16 @@ Row MakeRow(int64_t i) {
 }
 
 // Forwards to a real catalog; runs `before` once ahead of the first commit (a concurrent
-// writer sneaking in), and can report the first successful commit as a retryable failure
-// (a lost answer).
+// writer sneaking in), and can report the first successful commit as a failure (a lost
+// answer), retryable or not.
 class Interleaving : public Catalog {
  public:
-  Interleaving(Catalog& inner, std::function<void()> before, bool lose_first_answer = false)
-      : inner_(inner), before_(std::move(before)), lose_answer_(lose_first_answer) {}
+  Interleaving(Catalog& inner, std::function<void()> before, bool lose_first_answer = false,
+               bool lost_answer_retryable = true)
+      : inner_(inner),
+        before_(std::move(before)),
+        lose_answer_(lose_first_answer),
+        lost_answer_retryable_(lost_answer_retryable) {}
   Status CreateNamespace(const Namespace& ns, const Properties& p) override {
     return inner_.CreateNamespace(ns, p);
   }
@@ -86,7 +90,7 @@ class Interleaving : public Catalog {
     if (before_) std::exchange(before_, nullptr)();
     Result<LoadedTable> r = inner_.CommitTable(id, req, up);
     if (r.ok() && std::exchange(lose_answer_, false)) {
-      return Status::IOError("connection reset after commit").WithRetryable(true);
+      return Status::IOError("connection reset after commit").WithRetryable(lost_answer_retryable_);
     }
     return r;
   }
@@ -102,6 +106,7 @@ class Interleaving : public Catalog {
   Catalog& inner_;
   std::function<void()> before_;
   bool lose_answer_ = false;
+  bool lost_answer_retryable_ = true;
   int commits_ = 0;
 };
 
@@ -446,6 +451,22 @@ TEST_F(TableWriteTest, RetriedCommitIsNotAppliedTwice) {
   EXPECT_EQ(lossy.commits(), 1);  // the retry found its snapshot and did not commit again
   auto now = catalog_->LoadTable(id_);
   EXPECT_EQ(now->metadata.snapshots.size(), 1u);
+  EXPECT_EQ(ScanIds(*now), Range(0, 100));
+}
+
+// A commit that landed but answered with an error that is not retried is not undone: the
+// files its snapshot names stay, and the caller gets the table with it.
+TEST_F(TableWriteTest, LandedCommitWithAFinalErrorKeepsItsFiles) {
+  LoadedTable table = CreateTable(false);
+  Interleaving lossy(*catalog_, nullptr, /*lose_first_answer=*/true,
+                     /*lost_answer_retryable=*/false);
+  auto r = AppendFiles(lossy, id_, WriteRows(table, 0, 100));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(lossy.commits(), 1);
+  ASSERT_EQ(r->metadata.snapshots.size(), 1u);
+  auto now = catalog_->LoadTable(id_);
+  ASSERT_TRUE(now.ok()) << now.status().ToString();
+  // The scan reads the manifest list and manifests: they must still be there.
   EXPECT_EQ(ScanIds(*now), Range(0, 100));
 }
 

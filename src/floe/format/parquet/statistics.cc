@@ -507,7 +507,11 @@ void ColumnStatistics::Update(std::span<const ByteArray> values) {
     // Compare 8-byte big-endian prefixes first; only equal prefixes need the bytes.
     auto prefix = [](const ByteArray& v) {
       uint64_t k = 0;
-      if (v.len > 0) std::memcpy(&k, v.ptr, std::min<uint32_t>(v.len, 8));  // "" may be null
+      if (v.len >= 8) {
+        std::memcpy(&k, v.ptr, 8);  // a fixed size: one load, not a library call
+      } else if (v.len > 0) {       // "" may be null
+        std::memcpy(&k, v.ptr, v.len);
+      }
       return __builtin_bswap64(k);
     };
     uint64_t lo_key = prefix(*lo), hi_key = lo_key;

@@ -61,8 +61,7 @@ uint32_t DictionaryEncoder<T>::Insert(size_t slot, Key key, const T& value) {
 }
 
 template <DictionaryType T>
-inline uint32_t DictionaryEncoder<T>::GetOrInsert(const T& value) {
-  const uint64_t hash = HashValue(value);
+inline uint32_t DictionaryEncoder<T>::GetOrInsert(const T& value, uint64_t hash) {
   size_t slot = static_cast<size_t>(hash >> shift_);
   if constexpr (kInlineKey) {
     const Key key = std::bit_cast<Key>(value);
@@ -121,7 +120,56 @@ void DictionaryEncoder<T>::Put(std::span<const T> values) {
   indices_.Resize(offset + values.size() * sizeof(uint32_t));
   // Re-read the data pointer per value: Insert never touches indices_, so this is stable.
   uint32_t* out = reinterpret_cast<uint32_t*>(indices_.data() + offset);
-  for (size_t i = 0; i < values.size(); ++i) out[i] = GetOrInsert(values[i]);
+  const size_t n = values.size();
+  if constexpr (kInlineKey) {
+    for (size_t i = 0; i < n; ++i) out[i] = GetOrInsert(values[i], HashValue(values[i]));
+  } else {
+    // A hit on a large dictionary misses the cache up to three times in a row (slot, entry
+    // offset, entry bytes). Hashing values early and hinting each of the three loads some
+    // values before it is needed lets those misses overlap instead of queueing one after
+    // another: the slot kAhead values ahead, what it names kEntryAhead values ahead, and the
+    // bytes that names kBytesAhead values ahead.
+    constexpr size_t kAhead = 32;  // a power of two: the ring of hashes is indexed by mask
+    constexpr size_t kEntryAhead = 16;
+    constexpr size_t kBytesAhead = 8;
+    uint64_t hashes[kAhead];
+    const size_t primed = std::min(n, kAhead);
+    for (size_t i = 0; i < primed; ++i) {
+      hashes[i] = HashValue(values[i]);
+      PrefetchSlot(hashes[i]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kEntryAhead < n) PrefetchEntry(hashes[(i + kEntryAhead) % kAhead], false);
+      if (i + kBytesAhead < n) PrefetchEntry(hashes[(i + kBytesAhead) % kAhead], true);
+      const uint64_t hash = hashes[i % kAhead];
+      if (i + kAhead < n) {
+        const uint64_t next = HashValue(values[i + kAhead]);
+        hashes[i % kAhead] = next;
+        PrefetchSlot(next);
+      }
+      out[i] = GetOrInsert(values[i], hash);
+    }
+  }
+}
+
+template <DictionaryType T>
+void DictionaryEncoder<T>::PrefetchSlot(uint64_t hash) const {
+  __builtin_prefetch(&slots_[static_cast<size_t>(hash >> shift_)]);
+}
+
+template <DictionaryType T>
+void DictionaryEncoder<T>::PrefetchEntry(uint64_t hash, bool bytes) const {
+  const Slot& s = slots_[static_cast<size_t>(hash >> shift_)];
+  if (s.index == kEmpty || s.key != static_cast<Key>(hash)) return;
+  if constexpr (std::is_same_v<T, ByteArray>) {
+    if (bytes) {
+      __builtin_prefetch(bytes_.data() + offsets_[s.index]);
+    } else {
+      __builtin_prefetch(&offsets_[s.index]);
+    }
+  } else {
+    if (!bytes) __builtin_prefetch(&values_[s.index]);
+  }
 }
 
 template <DictionaryType T>

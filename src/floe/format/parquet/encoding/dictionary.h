@@ -69,7 +69,13 @@ class DictionaryEncoder {
   };
   static constexpr uint32_t kEmpty = UINT32_MAX;
 
-  uint32_t GetOrInsert(const T& value);
+  uint32_t GetOrInsert(const T& value, uint64_t hash);
+  // Hints the cache lines a later GetOrInsert of a value with this hash will touch: the slot
+  // it starts probing at; then, once that line is likely loaded, the entry's offset (or
+  // value), and once that is, the entry's bytes. Reads only what is in bounds now; a stale
+  // guess costs nothing but the hint.
+  void PrefetchSlot(uint64_t hash) const;
+  void PrefetchEntry(uint64_t hash, bool bytes) const;
   uint32_t Insert(size_t slot, Key key, const T& value);
   void Grow();
   ByteArray Entry(size_t i) const {
