@@ -1282,4 +1282,42 @@ Result<std::optional<RecordBatch>> JsonStreamReader::Next() {
   }
 }
 
+size_t JsonValueEnd(std::string_view text, size_t pos) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = pos; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+        if (depth == 0) return i + 1;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        break;
+      case '{':
+      case '[':
+        ++depth;
+        break;
+      case '}':
+      case ']':
+        if (depth == 0) return i;  // closes an enclosing array: scalar ended
+        if (--depth == 0) return i + 1;
+        break;
+      case ',':
+        if (depth == 0) return i;
+        break;
+      default:
+        if (depth == 0 && IsJsonSpace(c)) return i;
+        break;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace floe

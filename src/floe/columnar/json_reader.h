@@ -103,6 +103,12 @@ class JsonBatchReader {
   std::unique_ptr<Impl> impl_;
 };
 
+// The end of the JSON value starting at text[pos] (not whitespace): one past its closing quote
+// or bracket, or for a bare scalar the first whitespace, ',', '}' or ']' after it; npos when it
+// does not end inside `text`. Framing only (strings with their escapes, bracket depth): the
+// value is not validated.
+size_t JsonValueEnd(std::string_view text, size_t pos);
+
 // Parses all of `text` (JSON Lines or one array) into a single batch, however many rows
 // (options.batch_rows and batch_bytes are ignored). `text` is not copied.
 Result<RecordBatch> ParseJsonLines(std::string_view text, SchemaPtr schema,

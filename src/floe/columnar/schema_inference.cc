@@ -13,6 +13,7 @@
 
 #include <simdjson.h>
 
+#include "floe/columnar/json_reader.h"
 #include "floe/columnar/json_writer.h"
 
 namespace floe {
@@ -335,46 +336,6 @@ struct JsonShape {
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// The end of the JSON value starting at text[pos] (not whitespace), or npos when it does not
-// end inside `text`. Only framing: strings with escapes and bracket depth.
-size_t ValueEnd(std::string_view text, size_t pos) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = pos; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-        if (depth == 0) return i + 1;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
-        break;
-      case '{':
-      case '[':
-        ++depth;
-        break;
-      case '}':
-      case ']':
-        if (depth == 0) return i;  // closes an enclosing array: scalar ended
-        if (--depth == 0) return i + 1;
-        break;
-      case ',':
-        if (depth == 0) return i;
-        break;
-      default:
-        if (depth == 0 && IsJsonSpace(c)) return i;
-        break;
-    }
-  }
-  return std::string_view::npos;
-}
-
 int64_t LineAt(std::string_view text, size_t pos) {
   int64_t line = 1;
   for (size_t i = 0; i < pos && i < text.size(); ++i) line += text[i] == '\n';
@@ -446,7 +407,7 @@ Result<Schema> InferJsonSchema(std::string_view sample, const InferOptions& opti
       ++pos;
     }
     if (pos >= sample.size() || (array && sample[pos] == ']')) break;
-    const size_t end = ValueEnd(sample, pos);
+    const size_t end = JsonValueEnd(sample, pos);
     if (end == std::string_view::npos) {
       if (!complete) break;
       return Status::InvalidArgument("JSON sample line {}: unterminated value",

@@ -10,6 +10,7 @@
 
 #include <simdjson.h>
 
+#include "floe/columnar/json_reader.h"
 #include "floe/columnar/json_writer.h"
 #include "floe/columnar/value_text.h"
 #include "floe/common/buffer.h"
@@ -1160,40 +1161,8 @@ size_t LocateStringError(std::string_view s) {
 // simdjson's first stage, so strings are closed), at most kMaxRawBytes of it.
 std::string_view ValueText(std::string_view s) {
   const size_t limit = std::min(s.size(), kMaxRawBytes);
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < limit; ++i) {
-    const char c = s[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-        if (depth == 0) return s.substr(0, i + 1);
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
-        break;
-      case '{':
-      case '[':
-        ++depth;
-        break;
-      case '}':
-      case ']':
-        if (depth == 0) return TrimRight(s.substr(0, i));
-        if (--depth == 0) return s.substr(0, i + 1);
-        break;
-      case ',':
-        if (depth == 0) return TrimRight(s.substr(0, i));
-        break;
-      default:
-        break;
-    }
-  }
-  return Utf8Prefix(s, limit);
+  const size_t end = JsonValueEnd(s.substr(0, limit), 0);
+  return end == std::string_view::npos ? Utf8Prefix(s, limit) : TrimRight(s.substr(0, end));
 }
 
 // One Validate call.
