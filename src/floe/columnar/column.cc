@@ -203,6 +203,52 @@ void ColumnBuilder::AppendBytes(std::string_view v) {
   MarkValid();
 }
 
+void ColumnBuilder::AppendInts(std::span<const int64_t> values) {
+  switch (type_->id) {
+    case TypeId::kInt64:
+    case TypeId::kTime:
+    case TypeId::kTimestamp:
+      col_->values.Append(values.data(), values.size_bytes());
+      MarkValidRun(static_cast<int64_t>(values.size()));
+      break;
+    default:
+      for (const int64_t v : values) AppendInt(v);
+      break;
+  }
+}
+
+void ColumnBuilder::AppendDoubles(std::span<const double> values) {
+  if (type_->id == TypeId::kFloat64) {
+    col_->values.Append(values.data(), values.size_bytes());
+    MarkValidRun(static_cast<int64_t>(values.size()));
+  } else {
+    for (const double v : values) AppendDouble(v);
+  }
+}
+
+void ColumnBuilder::AppendManyBytes(std::span<const std::string_view> values) {
+  if (!type_->IsVarBinary()) {
+    for (const std::string_view v : values) AppendBytes(v);
+    return;
+  }
+  size_t bytes = 0;
+  for (const std::string_view v : values) bytes += v.size();
+  Buffer& data = col_->data;
+  Buffer& offsets = col_->offsets;
+  size_t at = data.size();
+  data.Resize(at + bytes);
+  const size_t first_offset = offsets.size();
+  offsets.Resize(first_offset + values.size() * sizeof(int64_t));
+  uint8_t* out = data.data();
+  auto* ends = reinterpret_cast<int64_t*>(offsets.data() + first_offset);
+  for (size_t k = 0; k < values.size(); ++k) {
+    if (!values[k].empty()) std::memcpy(out + at, values[k].data(), values[k].size());
+    at += values[k].size();
+    ends[k] = static_cast<int64_t>(at);
+  }
+  MarkValidRun(static_cast<int64_t>(values.size()));
+}
+
 void ColumnBuilder::CloseList() {
   col_->offsets.Push<int64_t>(children_[0]->length());
   MarkValid();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -121,6 +122,11 @@ class ColumnBuilder {
   void AppendDecimal(__int128 unscaled);
   // Var-binary types, and fixed/uuid/interval (the bytes must be exactly the width).
   void AppendBytes(std::string_view v);
+  // Runs of present values, as the one-at-a-time calls above would append them, with one
+  // type dispatch and one capacity check per run.
+  void AppendInts(std::span<const int64_t> values);
+  void AppendDoubles(std::span<const double> values);
+  void AppendManyBytes(std::span<const std::string_view> values);
   void CloseList();
   void CloseStruct();
 
@@ -142,6 +148,14 @@ class ColumnBuilder {
     } else {
       SetBit(col_->validity.data(), i);
     }
+  }
+  // MarkValid for `n` rows.
+  void MarkValidRun(int64_t n) {
+    if (col_->null_count == 0) {
+      col_->length += n;
+      return;
+    }
+    for (int64_t k = 0; k < n; ++k) MarkValid();
   }
   template <typename T>
   void PushValue(T v) {

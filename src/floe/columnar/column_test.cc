@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -76,6 +77,56 @@ TEST(ColumnBuilderTest, RandomNullsEveryLength) {
       ExpectValidity(*col, valid);
       for (int64_t i = 0; i < n; ++i) EXPECT_EQ(col->StringAt(i), values[i]);
     }
+  }
+}
+
+// The bulk appends give the column the one-at-a-time appends give: values, offsets and the
+// validity bitmap after earlier nulls, for the fast types and for those they hand on.
+TEST(ColumnBuilderTest, RunsAppendAsSingleValues) {
+  std::mt19937_64 rng(3);
+  for (const TypePtr& type :
+       {types::Int64(), types::Int32(), types::Timestamp(TimeUnit::kMicro, true), types::Float64(),
+        types::Float32(), types::String()}) {
+    ColumnBuilder one(type), runs(type);
+    std::vector<bool> valid;
+    for (int step = 0; step < 60; ++step) {
+      const size_t n = rng() % 70;
+      if (rng() % 3 == 0) {  // a null between runs, at varying bit positions
+        one.AppendNull();
+        runs.AppendNull();
+        valid.push_back(false);
+      }
+      std::vector<int64_t> ints;
+      std::vector<double> doubles;
+      std::vector<std::string> strings;
+      for (size_t k = 0; k < n; ++k) {
+        ints.push_back(static_cast<int64_t>(rng() % 2000) - 1000);
+        doubles.push_back(static_cast<double>(ints.back()) / 8);
+        strings.push_back(std::string(rng() % 5, static_cast<char>('a' + k % 26)));
+        valid.push_back(true);
+      }
+      if (type->id == TypeId::kString) {
+        std::vector<std::string_view> views(strings.begin(), strings.end());
+        for (const std::string& v : strings) one.AppendBytes(v);
+        runs.AppendManyBytes(views);
+      } else if (type->id == TypeId::kFloat64 || type->id == TypeId::kFloat32) {
+        for (const double v : doubles) one.AppendDouble(v);
+        runs.AppendDoubles(doubles);
+      } else {
+        for (const int64_t v : ints) one.AppendInt(v);
+        runs.AppendInts(ints);
+      }
+    }
+    ColumnPtr a = one.Finish(), b = runs.Finish();
+    ExpectValidity(*b, valid);
+    ASSERT_EQ(a->values.size(), b->values.size()) << type->ToString();
+    EXPECT_EQ(std::memcmp(a->values.data(), b->values.data(), a->values.size()), 0);
+    ASSERT_EQ(a->offsets.size(), b->offsets.size()) << type->ToString();
+    EXPECT_EQ(std::memcmp(a->offsets.data(), b->offsets.data(), a->offsets.size()), 0);
+    ASSERT_EQ(a->data.size(), b->data.size()) << type->ToString();
+    EXPECT_EQ(std::memcmp(a->data.data(), b->data.data(), a->data.size()), 0);
+    ASSERT_EQ(a->validity.size(), b->validity.size());
+    EXPECT_EQ(std::memcmp(a->validity.data(), b->validity.data(), a->validity.size()), 0);
   }
 }
 

@@ -698,6 +698,7 @@ struct CsvBatchReader::Impl {
       const ColumnPlan& c = plans[static_cast<size_t>(t)];
       const Slot* slots_t = &block_slots[static_cast<size_t>(t) * kBlockRows];
       WithKind(c.kind, [&](auto k) {
+        if (!any_bad && AppendRun<decltype(k)::value>(c.builder, slots_t, end)) return;
         for (size_t r = 0; r < end; ++r) {
           if (block_bad[r] < 0) AppendAs<decltype(k)::value>(c.builder, slots_t[r]);
         }
@@ -1117,6 +1118,41 @@ struct CsvBatchReader::Impl {
 
   void Append(const ColumnPlan& c, const Slot& v) {
     WithKind(c.kind, [&](auto k) { AppendAs<decltype(k)::value>(c.builder, v); });
+  }
+
+  // Appends the values of `m` slots with one bulk call when they are all present and of a
+  // kind that has one (integers and times, floats, strings); false (nothing appended)
+  // otherwise.
+  template <Kind K>
+  bool AppendRun(ColumnBuilder* b, const Slot* slots, size_t m) {
+    constexpr bool kInts =
+        K == Kind::kInt || K == Kind::kDate || K == Kind::kTime || K == Kind::kTimestamp;
+    constexpr bool kFloats = K == Kind::kFloat32 || K == Kind::kFloat64;
+    if constexpr (kInts || kFloats || K == Kind::kString) {
+      for (size_t r = 0; r < m; ++r) {
+        if (slots[r].null) return false;
+      }
+      if constexpr (kInts) {
+        int64_t v[kBlockRows];
+        for (size_t r = 0; r < m; ++r) v[r] = slots[r].i;
+        b->AppendInts({v, m});
+      } else if constexpr (kFloats) {
+        double v[kBlockRows];
+        for (size_t r = 0; r < m; ++r) v[r] = slots[r].d;
+        b->AppendDoubles({v, m});
+      } else {
+        std::string_view v[kBlockRows];
+        for (size_t r = 0; r < m; ++r) {
+          v[r] = slots[r].in_scratch
+                     ? std::string_view(scratch.data() + slots[r].offset, slots[r].len)
+                     : std::string_view(slots[r].ptr, slots[r].len);
+        }
+        b->AppendManyBytes({v, m});
+      }
+      return true;
+    } else {
+      return false;
+    }
   }
 
   template <Kind K>

@@ -37,6 +37,7 @@
 #include <string_view>
 
 #include "floe/columnar/column.h"
+#include "floe/common/civil_date.h"
 
 namespace floe {
 
@@ -61,16 +62,5 @@ void AppendDecimalText(__int128 unscaled, int32_t scale, std::string* out);
 void AppendDateText(int64_t days, std::string* out);
 void AppendTimeText(int64_t value, TimeUnit unit, bool utc, std::string* out);
 void AppendTimestampText(int64_t value, TimeUnit unit, bool utc, std::string* out);
-
-// Proleptic Gregorian calendar arithmetic (valid for any int64 day count whose year fits).
-struct CivilDate {
-  int64_t year;
-  int month;  // 1..12
-  int day;    // 1..31
-};
-CivilDate CivilFromDays(int64_t days);
-// Days since 1970-01-01 of year-month-day. REQUIRES: 1 <= month <= 12, 1 <= day <= 31,
-// |year| < 2^40.
-int64_t DaysFromCivil(int64_t year, int month, int day);
 
 }  // namespace floe

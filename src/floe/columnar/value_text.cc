@@ -5,9 +5,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
-#include "floe/columnar/json_writer.h"  // DaysFromCivil
+#include "floe/common/civil_date.h"
 
 namespace floe {
 namespace {
@@ -454,10 +455,20 @@ namespace {
 // 1 to 9 fraction digits (no more than the unit keeps), then optionally "Z" or "z", read at
 // fixed places with no branch per digit. False (nothing stored) for any other text or a field
 // out of range, which the general parser then reads or rejects.
+//
+// Timestamps of one file mostly share their date, so the last date read on this thread is
+// kept with its day count: the same ten bytes again need no digits, calendar or leap-year
+// arithmetic. (Only a date that read correctly is kept, so equal text is a valid date.)
 bool ParseCommonTimestamp(std::string_view s, TimeUnit unit, int64_t* value) {
+  struct LastDate {
+    bool valid = false;
+    char text[10] = {};
+    int64_t days = 0;
+  };
+  thread_local LastDate last;
+
   const size_t n = s.size();
-  if (n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') ||
-      s[13] != ':' || s[16] != ':') {
+  if (n < 19 || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':') {
     return false;
   }
   const char* p = s.data();
@@ -468,15 +479,26 @@ bool ParseCommonTimestamp(std::string_view s, TimeUnit unit, int64_t* value) {
     bad |= (hi > 9) | (lo > 9);
     return static_cast<int>(hi * 10 + lo);
   };
-  const int year = d2(0) * 100 + d2(2);
-  const int month = d2(5), day = d2(8), hour = d2(11), minute = d2(14), second = d2(17);
-  if (bad != 0 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) ||
-      hour > 23 || minute > 59 || second > 59) {
-    return false;
+  int64_t days;
+  if (last.valid && std::memcmp(p, last.text, 10) == 0) {
+    days = last.days;
+  } else {
+    if (s[4] != '-' || s[7] != '-') return false;
+    const int year = d2(0) * 100 + d2(2);
+    const int month = d2(5), day = d2(8);
+    if (bad != 0 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) {
+      return false;
+    }
+    days = DaysFromCivil(year, month, day);
+    std::memcpy(last.text, p, 10);
+    last.days = days;
+    last.valid = true;
   }
+  const int hour = d2(11), minute = d2(14), second = d2(17);
+  if (bad != 0 || hour > 23 || minute > 59 || second > 59) return false;
   size_t i = 19;
   int64_t frac = 0;
-  const int keep = FractionDigits(unit);
+  const int keep = unit == TimeUnit::kMilli ? 3 : unit == TimeUnit::kMicro ? 6 : 9;
   if (i < n && s[i] == '.') {
     int count = 0;
     for (++i; i < n && IsAsciiDigit(s[i]); ++i, ++count) frac = frac * 10 + (s[i] - '0');
@@ -485,11 +507,17 @@ bool ParseCommonTimestamp(std::string_view s, TimeUnit unit, int64_t* value) {
   }
   if (i < n && (s[i] == 'Z' || s[i] == 'z')) ++i;
   if (i != n) return false;
-  const int64_t days = DaysFromCivil(year, month, day);
-  const Int128 v =
-      (Int128{days} * 86400 + hour * 3600 + minute * 60 + second) * UnitsPerSecond(unit) + frac;
-  if (v < INT64_MIN || v > INT64_MAX) return false;
-  *value = static_cast<int64_t>(v);
+  // |days| < 2^22 (years 0-9999), so the seconds fit; the units may not (nanoseconds past
+  // 2262): the general parser then says so.
+  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
+  const int64_t per_second = unit == TimeUnit::kMilli   ? 1000
+                             : unit == TimeUnit::kMicro ? 1000000
+                                                        : 1000000000;
+  int64_t v;
+  if (__builtin_mul_overflow(seconds, per_second, &v) || __builtin_add_overflow(v, frac, &v)) {
+    return false;
+  }
+  *value = v;
   return true;
 }
 

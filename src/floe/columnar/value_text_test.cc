@@ -186,46 +186,53 @@ TEST(ValueTextTest, CommonTimestampLayoutMatchesDateAndTimeRead) {
       const int year = static_cast<int>(rng() % 10000);
       const int month = 1 + static_cast<int>(rng() % 13);  // 13: out of range
       const int day = 1 + static_cast<int>(rng() % 31);    // 29-31: not in every month
-      const int hour = static_cast<int>(rng() % 25);       // 24: out of range
-      const int minute = static_cast<int>(rng() % 60);
-      const int second = static_cast<int>(rng() % 61);  // 60: out of range
-      const int digits = static_cast<int>(rng() % 11);  // 0: no fraction; 10: too many
       std::string date = fmt::format("{:04}-{:02}-{:02}", year, month, day);
-      std::string time = fmt::format("{:02}:{:02}:{:02}", hour, minute, second);
-      if (digits > 0) {
-        time += '.';
-        for (int d = 0; d < digits; ++d) time += static_cast<char>('0' + rng() % 10);
-      }
-      const char sep = " Tt"[rng() % 3];
-      const std::string zone = rng() % 2 == 0 ? "" : "Z";
-      const std::string text = date + sep + time + zone;
+      // Several times of day per date: the second and later reuse the date just read.
+      for (int again = 0; again < 3; ++again) {
+        const int hour = static_cast<int>(rng() % 25);  // 24: out of range
+        const int minute = static_cast<int>(rng() % 60);
+        const int second = static_cast<int>(rng() % 61);  // 60: out of range
+        const int digits = static_cast<int>(rng() % 11);  // 0: no fraction; 10: too many
+        std::string time = fmt::format("{:02}:{:02}:{:02}", hour, minute, second);
+        if (digits > 0) {
+          time += '.';
+          for (int d = 0; d < digits; ++d) time += static_cast<char>('0' + rng() % 10);
+        }
+        const char sep = " Tt"[rng() % 3];
+        const std::string zone = rng() % 2 == 0 ? "" : "Z";
+        const std::string text = date + sep + time + zone;
 
-      int32_t days = 0;
-      int64_t of_day = 0, got = 0;
-      const TextParse date_ok = ParseDateText(date, &days);
-      const TextParse time_ok = ParseTimeText(time, unit, &of_day);
-      const TextParse outcome = ParseTimestampText(text, unit, &got);
-      if (date_ok != TextParse::kOk || time_ok == TextParse::kMalformed) {
-        EXPECT_EQ(outcome, TextParse::kMalformed) << text;
-        continue;
+        int32_t days = 0;
+        int64_t of_day = 0, got = 0;
+        const TextParse date_ok = ParseDateText(date, &days);
+        const TextParse time_ok = ParseTimeText(time, unit, &of_day);
+        const TextParse outcome = ParseTimestampText(text, unit, &got);
+        if (date_ok != TextParse::kOk || time_ok == TextParse::kMalformed) {
+          EXPECT_EQ(outcome, TextParse::kMalformed) << text;
+          continue;
+        }
+        if (time_ok == TextParse::kTooPrecise) {
+          EXPECT_EQ(outcome, TextParse::kTooPrecise) << text;
+          continue;
+        }
+        const __int128 want = __int128{days} * 86400 *
+                                  (unit == TimeUnit::kMilli   ? 1000
+                                   : unit == TimeUnit::kMicro ? 1000000
+                                                              : 1000000000) +
+                              of_day;
+        if (want < INT64_MIN || want > INT64_MAX) {
+          EXPECT_EQ(outcome, TextParse::kOutOfRange) << text;
+          continue;
+        }
+        ASSERT_EQ(outcome, TextParse::kOk) << text;
+        EXPECT_EQ(got, static_cast<int64_t>(want)) << text;
       }
-      if (time_ok == TextParse::kTooPrecise) {
-        EXPECT_EQ(outcome, TextParse::kTooPrecise) << text;
-        continue;
-      }
-      const __int128 want = __int128{days} * 86400 *
-                                (unit == TimeUnit::kMilli   ? 1000
-                                 : unit == TimeUnit::kMicro ? 1000000
-                                                            : 1000000000) +
-                            of_day;
-      if (want < INT64_MIN || want > INT64_MAX) {
-        EXPECT_EQ(outcome, TextParse::kOutOfRange) << text;
-        continue;
-      }
-      ASSERT_EQ(outcome, TextParse::kOk) << text;
-      EXPECT_EQ(got, static_cast<int64_t>(want)) << text;
     }
   }
+  // A date read before does not vouch for other text, nor for bytes that are not a date.
+  EXPECT_EQ(TimestampOutcome("2024-02-29 00:00:00"), TextParse::kOk);
+  EXPECT_EQ(TimestampOutcome("2023-02-29 00:00:00"), TextParse::kMalformed);
+  EXPECT_EQ(TimestampOutcome(std::string(10, '\0') + " 00:00:00"), TextParse::kMalformed);
   // Near misses of the layout go to the general reader, which reads or rejects them whole.
   EXPECT_EQ(Timestamp("2024-03-10 04:30:00.5+00:00", TimeUnit::kMilli),
             int64_t{1710045000} * 1000 + 500);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "floe/common/civil_date.h"
 #include "floe/common/status.h"
 #include "floe/iceberg/types.h"
 #include "floe/iceberg/value.h"
@@ -94,14 +95,7 @@ std::string DecimalToMinimalBytes(__int128 unscaled);
 // "-12.34" from unscaled -1234 and scale 2.
 std::string DecimalToString(__int128 unscaled, int32_t scale);
 
-// Calendar helpers (proleptic Gregorian, UTC).
-struct CivilDate {
-  int64_t year;
-  int32_t month;  // 1..12
-  int32_t day;    // 1..31
-};
-CivilDate CivilFromDays(int64_t days_from_epoch);
-int64_t DaysFromCivil(int64_t year, int32_t month, int32_t day);
+// Calendar helpers (CivilDate, CivilFromDays, DaysFromCivil): floe/common/civil_date.h.
 
 // Java URLEncoder.encode(s, UTF-8): alphanumerics and ".-*_" kept, ' ' as '+', else %XX.
 std::string UrlEncode(std::string_view s);

@@ -374,6 +374,7 @@ class ColumnWriterBase : public ColumnWriter {
   const ColumnDescriptor& column_;
   const WriterOptions& options_;
   ColumnStatistics page_stats_;
+  uint32_t page_number_ = 1;  // pages ended in the chunk, plus one: names the open page
   std::unique_ptr<HashSet> hashes_;
   bool stats_on_ = true;
 
@@ -617,6 +618,7 @@ Status ColumnWriterBase::FinishPage() {
     chunk_stats_.Merge(page_stats_);
   }
   page_stats_.Reset();
+  ++page_number_;
   PendingPage* p = page.get();
   pages_.push_back(std::move(page));
   Seal(p);
@@ -819,6 +821,17 @@ class TypedColumnWriter final : public ColumnWriterBase {
     if (v1 == v0) return Status::OK();
     if (check_decimal_) FLOE_RETURN_IF_ERROR(CheckDecimals(leaf, l0, l1, v0, v1));
     const std::span<const T> values = gather_(leaf, l0, l1, v0, v1, &scratch_);
+    if constexpr (kIsBytes) {
+      if (stats_on_ && mode_ == Mode::kDictionary && !fixed_ &&
+          page_stats_.order() != StatsOrder::kFloat16) {
+        // Statistics from the page's distinct values, found through their dictionary
+        // indices: a string compare per distinct value, not per value.
+        Encode(values);
+        UpdateStatsFromIndices(values.size());
+        AddBloomHashes(values);
+        return Status::OK();
+      }
+    }
     if (stats_on_) {
       if constexpr (kIsBool) {
         page_stats_.UpdateBooleans(std::span<const uint8_t>(
@@ -827,6 +840,12 @@ class TypedColumnWriter final : public ColumnWriterBase {
         page_stats_.Update(values);
       }
     }
+    AddBloomHashes(values);
+    Encode(values);
+    return Status::OK();
+  }
+
+  void AddBloomHashes(std::span<const T> values) {
     if constexpr (!kIsBool) {
       if (hashes_) {
         hash_scratch_.resize(values.size());
@@ -834,8 +853,23 @@ class TypedColumnWriter final : public ColumnWriterBase {
         for (uint64_t h : hash_scratch_) hashes_->Insert(h);
       }
     }
-    Encode(values);
-    return Status::OK();
+  }
+
+  // After Put of `n` values in dictionary mode: folds the entries their indices name, each
+  // once per page (seen_page_[index] holds the page that last folded it), into page_stats_.
+  void UpdateStatsFromIndices(size_t n) {
+    if constexpr (kIsBytes) {
+      const std::span<const uint32_t> all = dict_->indices();
+      const std::span<const uint32_t> indices = all.subspan(all.size() - n);
+      if (seen_page_.size() < dict_->num_entries()) seen_page_.resize(dict_->num_entries(), 0);
+      distinct_.clear();
+      for (const uint32_t i : indices) {
+        if (seen_page_[i] == page_number_) continue;
+        seen_page_[i] = page_number_;
+        distinct_.push_back(dict_->entry(i));
+      }
+      page_stats_.UpdateDistinct(distinct_, static_cast<int64_t>(n));
+    }
   }
 
   Result<Encoding> FinishValues(bool first_page, int64_t plain_bytes, Buffer* out) override {
@@ -925,6 +959,8 @@ class TypedColumnWriter final : public ColumnWriterBase {
     mode_ = initial_mode_;
     dict_used_ = false;
     if constexpr (!kIsBool) dict_ = std::make_unique<Dictionary>(fixed_ ? width_ : 0);
+    seen_page_.clear();  // the new dictionary numbers its entries from 0 again
+    page_number_ = 1;
   }
 
  private:
@@ -1039,6 +1075,8 @@ class TypedColumnWriter final : public ColumnWriterBase {
   bool dict_used_ = false;
   GatherScratch scratch_;
   std::vector<uint64_t> hash_scratch_;
+  std::vector<uint32_t> seen_page_;  // per dictionary entry: page_number_ that last folded it
+  std::vector<ByteArray> distinct_;  // UpdateStatsFromIndices' scratch
   Buffer plain_;
   std::unique_ptr<Dictionary> dict_;     // null for BOOLEAN
   std::vector<uint32_t> first_indices_;  // the chunk's first page, while it is judged

@@ -3,13 +3,16 @@
 // index, key-value metadata) and round trips through the reader.
 #include "floe/format/parquet/file_writer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "floe/common/version.h"
@@ -680,6 +683,82 @@ TEST(FileWriter, DestroyedWithoutCloseAbortsTheOutput) {
   }
   EXPECT_TRUE(closed);
   EXPECT_FALSE(aborted);
+}
+
+// Dictionary-encoded strings take their page statistics from the page's distinct entries:
+// every page's min and max in the column index, and each chunk's, must still be those of the
+// values written there (computed here from the values), across row groups (a new dictionary
+// each) and after the dictionary outgrows its limit mid-chunk and falls back.
+TEST(FileWriter, DictionaryPageStatisticsMatchTheValues) {
+  for (const int64_t dictionary_limit : {int64_t{1} << 20, int64_t{600}}) {
+    WriterOptions opts;
+    opts.page_rows = 100;
+    opts.row_group_rows = 1000;
+    opts.dictionary_page_bytes = dictionary_limit;
+    auto schema = std::make_shared<Schema>(std::vector<Field>{Field{"s", types::String(), true}});
+    BatchBuilder bb(schema);
+    std::vector<std::optional<std::string>> values;
+    std::mt19937_64 rng(static_cast<uint64_t>(dictionary_limit));
+    for (int i = 0; i < 3000; ++i) {
+      if (rng() % 9 == 0) {
+        bb.column(0).AppendNull();
+        values.push_back(std::nullopt);
+        continue;
+      }
+      // A vocabulary that drifts with the row, so pages differ in min and max.
+      const std::string v = fmt::format("w{:03}", (i / 40) * 3 + static_cast<int>(rng() % 60));
+      bb.column(0).AppendBytes(v);
+      values.push_back(v);
+    }
+    std::shared_ptr<const FileMetaData> md;
+    const std::string file = WriteFile(schema, {bb.Finish()}, opts, &md);
+    ASSERT_EQ(md->row_groups.size(), 3u);
+    auto f = std::make_shared<io::BufferFile>(file);
+    for (size_t g = 0; g < 3; ++g) {
+      const ColumnChunk& c = md->row_groups[g].columns[0];
+      auto raw = f->ReadAt(*c.column_index_offset, *c.column_index_length);
+      ASSERT_TRUE(raw.ok());
+      auto ci = DecodeColumnIndex(
+          std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw->data()), raw->size()));
+      ASSERT_TRUE(ci.ok()) << ci.status().ToString();
+      ASSERT_EQ(ci->min_values.size(), 10u);
+      std::string chunk_min = "~", chunk_max;
+      int64_t chunk_nulls = 0;
+      for (size_t p = 0; p < 10; ++p) {
+        std::string lo = "~", hi;
+        int64_t nulls = 0;
+        for (size_t r = g * 1000 + p * 100; r < g * 1000 + p * 100 + 100; ++r) {
+          if (!values[r]) {
+            ++nulls;
+            continue;
+          }
+          lo = std::min(lo, *values[r]);
+          hi = std::max(hi, *values[r]);
+        }
+        EXPECT_EQ(ci->min_values[p], lo) << dictionary_limit << " group " << g << " page " << p;
+        EXPECT_EQ(ci->max_values[p], hi) << dictionary_limit << " group " << g << " page " << p;
+        ASSERT_TRUE(ci->null_counts.has_value());
+        EXPECT_EQ((*ci->null_counts)[p], nulls);
+        chunk_min = std::min(chunk_min, lo);
+        chunk_max = std::max(chunk_max, hi);
+        chunk_nulls += nulls;
+      }
+      const Statistics& st = *c.meta_data->statistics;
+      EXPECT_EQ(st.min_value, chunk_min);
+      EXPECT_EQ(st.max_value, chunk_max);
+      EXPECT_EQ(st.null_count, chunk_nulls);
+    }
+    // Both cases happened: dictionary pages throughout, and dictionary pages then plain ones.
+    int32_t dictionary_pages = 0, plain_pages = 0;
+    for (const PageEncodingStats& e : *md->row_groups[0].columns[0].meta_data->encoding_stats) {
+      if (e.page_type != PageType::kDataPage && e.page_type != PageType::kDataPageV2) continue;
+      (e.encoding == Encoding::kRleDictionary ? dictionary_pages : plain_pages) += e.count;
+    }
+    EXPECT_GT(dictionary_pages, 0);
+    EXPECT_EQ(plain_pages > 0, dictionary_limit < 1000) << plain_pages;
+    auto batches = ReadAll(file);
+    ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  }
 }
 
 TEST(FileWriter, EmptyFileAndAllNullColumns) {

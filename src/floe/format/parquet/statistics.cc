@@ -530,6 +530,11 @@ void ColumnStatistics::Update(std::span<const ByteArray> values) {
   Offer(lo->view(), hi->view());
 }
 
+void ColumnStatistics::UpdateDistinct(std::span<const ByteArray> distinct, int64_t count) {
+  Update(distinct);
+  num_values_ += count - static_cast<int64_t>(distinct.size());
+}
+
 void ColumnStatistics::Merge(const ColumnStatistics& other) {
   null_count_ += other.null_count_;
   nan_count_ += other.nan_count_;

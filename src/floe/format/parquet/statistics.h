@@ -103,6 +103,10 @@ class ColumnStatistics {
   void UpdateBooleans(std::span<const uint8_t> values);
   // BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY (kBytes, kSignedBytes, kFloat16).
   void Update(std::span<const ByteArray> values);
+  // `count` values whose distinct ones are `distinct` (kBytes or kSignedBytes order only: the
+  // others count NaNs per value): min and max from the distinct values, the count from
+  // `count`. For dictionary-encoded pages, where the distinct values are at hand.
+  void UpdateDistinct(std::span<const ByteArray> distinct, int64_t count);
   void AddNulls(int64_t n) { null_count_ += n; }
   // Folds in another accumulator of the same order.
   void Merge(const ColumnStatistics& other);

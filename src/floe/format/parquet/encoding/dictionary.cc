@@ -20,10 +20,32 @@ constexpr size_t kInitialSlots = 1024;
 // high bits are well mixed.
 inline uint64_t MixBits(uint64_t key) { return key * 0x9E3779B97F4A7C15ULL; }
 
+// Up to 16 bytes (most dictionary strings: codes, names, hex ids) hashed inline: the bytes as
+// two words (overlapping when shorter), folded by one 64x64->128 multiply. XXH3 is not
+// inlined at its call sites and costs a call per value.
+inline uint64_t ShortBytesHash(const uint8_t* p, uint32_t len) {
+  uint64_t lo = 0, hi = 0;
+  if (len >= 8) {
+    std::memcpy(&lo, p, 8);
+    std::memcpy(&hi, p + len - 8, 8);
+  } else if (len >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + len - 4, 4);
+    lo = a;
+    hi = b;
+  } else if (len > 0) {
+    lo = uint64_t{p[0]} | uint64_t{p[len / 2]} << 8 | uint64_t{p[len - 1]} << 16;
+  }
+  const unsigned __int128 m = static_cast<unsigned __int128>(lo ^ 0xA0761D6478BD642FULL) *
+                              (hi ^ 0xE7037ED1A0B428DBULL ^ len);
+  return MixBits(static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64));
+}
+
 template <typename T>
-uint64_t HashValue(const T& v) {
+__attribute__((always_inline)) inline uint64_t HashValue(const T& v) {
   if constexpr (std::is_same_v<T, ByteArray>) {
-    return XXH3_64bits(v.ptr, v.len);
+    return v.len <= 16 ? ShortBytesHash(v.ptr, v.len) : XXH3_64bits(v.ptr, v.len);
   } else if constexpr (std::is_same_v<T, Int96>) {
     return XXH3_64bits(&v, sizeof(v));
   } else if constexpr (sizeof(T) == 4) {
@@ -61,7 +83,8 @@ uint32_t DictionaryEncoder<T>::Insert(size_t slot, Key key, const T& value) {
 }
 
 template <DictionaryType T>
-inline uint32_t DictionaryEncoder<T>::GetOrInsert(const T& value, uint64_t hash) {
+__attribute__((always_inline)) inline uint32_t DictionaryEncoder<T>::GetOrInsert(const T& value,
+                                                                                 uint64_t hash) {
   size_t slot = static_cast<size_t>(hash >> shift_);
   if constexpr (kInlineKey) {
     const Key key = std::bit_cast<Key>(value);

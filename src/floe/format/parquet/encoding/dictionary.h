@@ -45,6 +45,8 @@ class DictionaryEncoder {
   void Put(std::span<const T> values);
 
   size_t num_entries() const { return num_entries_; }
+  // Entry i of a ByteArray encoder: a view of the encoder's copy, valid until the next Put.
+  ByteArray entry(size_t i) const requires std::is_same_v<T, ByteArray> { return Entry(i); }
   // Size of the PLAIN-encoded dictionary page body WriteDictionaryPage would append.
   size_t dictionary_size_bytes() const;
   // Indices buffered since the last WriteIndices/ClearIndices.
