@@ -1066,6 +1066,24 @@ inline void ExpectSameClicks(const std::vector<Json>& rows, const std::vector<Cl
   EXPECT_EQ(rows.size(), want.size()) << what;
 }
 
+// The clicks DuckDB reads from the Parquet files matching `glob` (Hive folders not taken as
+// columns), in the shape of ClickRecord::expected. `*error` is set when the query fails.
+inline std::vector<Json> DuckDbClickRows(const std::string& scratch_dir, const std::string& glob,
+                                         std::string* error) {
+  const std::vector<std::string> lines = DuckDbQuery(
+      scratch_dir,
+      "SELECT to_json(t)::VARCHAR FROM (SELECT id, epoch_us(ts) AS ts_us, url, n, score, ok, "
+      "payload::VARCHAR AS payload, lower(hex(blob)) AS blob, tags, geo FROM read_parquet(" +
+          SqlQuote(glob) + ", hive_partitioning = false)) t",
+      error);
+  std::vector<Json> rows;
+  for (const std::string& line : lines) {
+    int64_t unused;
+    rows.push_back(NormalizeScannedClick(Json::parse(line, nullptr, false), &unused));
+  }
+  return rows;
+}
+
 // The posted bodies of one set of records, in each form the API takes. Each form carries
 // its own slice of `records` so that every record is posted exactly once.
 struct BodyForm {

@@ -136,18 +136,9 @@ TEST_F(IngestS3Test, StructuredRecordsLandInAnS3WarehouseAndFileSink) {
     return;
   }
   std::string error;
-  const std::vector<std::string> duck = DuckDbQuery(
-      dir_.path(),
-      "SELECT to_json(t)::VARCHAR FROM (SELECT id, epoch_us(ts) AS ts_us, url, n, score, ok, "
-      "payload::VARCHAR AS payload, lower(hex(blob)) AS blob, tags, geo FROM read_parquet(" +
-          SqlQuote(dir_ / "exports/**/*.parquet") + ", hive_partitioning = false)) t",
-      &error);
+  const std::vector<Json> duck_rows =
+      DuckDbClickRows(dir_.path(), dir_ / "exports/**/*.parquet", &error);
   ASSERT_TRUE(error.empty()) << error;
-  std::vector<Json> duck_rows;
-  for (const std::string& line : duck) {
-    int64_t unused;
-    duck_rows.push_back(NormalizeScannedClick(Json::parse(line, nullptr, false), &unused));
-  }
   ExpectSameClicks(duck_rows, all, "DuckDB read_parquet of the s3:// file sink");
 }
 

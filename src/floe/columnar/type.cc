@@ -4,18 +4,6 @@
 
 namespace floe {
 
-int64_t UnitsPerSecond(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::kMilli:
-      return 1000;
-    case TimeUnit::kMicro:
-      return 1000000;
-    case TimeUnit::kNano:
-      return 1000000000;
-  }
-  return 1;
-}
-
 std::string_view TimeUnitName(TimeUnit unit) {
   switch (unit) {
     case TimeUnit::kMilli:

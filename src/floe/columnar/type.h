@@ -64,7 +64,9 @@ enum class TypeId : uint8_t {
 enum class TimeUnit : uint8_t { kMilli, kMicro, kNano };
 
 // Units per second: 1e3, 1e6 or 1e9.
-int64_t UnitsPerSecond(TimeUnit unit);
+inline int64_t UnitsPerSecond(TimeUnit unit) {
+  return unit == TimeUnit::kMilli ? 1000 : unit == TimeUnit::kMicro ? 1000000 : 1000000000;
+}
 std::string_view TimeUnitName(TimeUnit unit);  // "ms", "us", "ns"
 
 struct DataType;

@@ -498,7 +498,7 @@ bool ParseCommonTimestamp(std::string_view s, TimeUnit unit, int64_t* value) {
   if (bad != 0 || hour > 23 || minute > 59 || second > 59) return false;
   size_t i = 19;
   int64_t frac = 0;
-  const int keep = unit == TimeUnit::kMilli ? 3 : unit == TimeUnit::kMicro ? 6 : 9;
+  const int keep = FractionDigits(unit);
   if (i < n && s[i] == '.') {
     int count = 0;
     for (++i; i < n && IsAsciiDigit(s[i]); ++i, ++count) frac = frac * 10 + (s[i] - '0');
@@ -510,11 +510,9 @@ bool ParseCommonTimestamp(std::string_view s, TimeUnit unit, int64_t* value) {
   // |days| < 2^22 (years 0-9999), so the seconds fit; the units may not (nanoseconds past
   // 2262): the general parser then says so.
   const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
-  const int64_t per_second = unit == TimeUnit::kMilli   ? 1000
-                             : unit == TimeUnit::kMicro ? 1000000
-                                                        : 1000000000;
   int64_t v;
-  if (__builtin_mul_overflow(seconds, per_second, &v) || __builtin_add_overflow(v, frac, &v)) {
+  if (__builtin_mul_overflow(seconds, UnitsPerSecond(unit), &v) ||
+      __builtin_add_overflow(v, frac, &v)) {
     return false;
   }
   *value = v;

@@ -53,6 +53,17 @@ size_t RampedBlockBytes(size_t block_bytes, int64_t blocks_before) {
   return std::min(block_bytes, kFirstBlockBytes << std::min<int64_t>(blocks_before, 16));
 }
 
+// The exporter's record of a row the CSV reader rejected.
+BadRow ToBadRow(const CsvBadRow& r) {
+  BadRow b;
+  b.file = std::string(r.source);
+  b.line = r.line;
+  if (r.column > 0) b.column = std::to_string(r.column);
+  b.reason = r.reason != nullptr ? r.reason->message() : "bad record";
+  b.record.assign(r.record);
+  return b;
+}
+
 std::string FormatBadRow(const BadRow& b, std::string_view extra = "") {
   std::string out = fmt::format("{}:{}{}: ", b.file, b.line, extra);
   if (!b.column.empty()) out += fmt::format("field \"{}\": ", b.column);
@@ -457,13 +468,7 @@ class CsvRecordReader final : public RecordReader {
     o.first_line = first_line;
     if (bad_rows_ && bad != nullptr) {
       o.on_bad_row = [bad](const CsvBadRow& r) -> Status {
-        BadRow b;
-        b.file = std::string(r.source);
-        b.line = r.line;
-        if (r.column > 0) b.column = std::to_string(r.column);
-        b.reason = r.reason != nullptr ? r.reason->message() : "bad record";
-        b.record.assign(r.record);
-        bad->push_back(std::move(b));
+        bad->push_back(ToBadRow(r));
         return Status::OK();
       };
     }
@@ -595,14 +600,8 @@ class CsvRecordReader final : public RecordReader {
     CsvReadOptions o = OptionsAt(from_start ? 1 : (header_.empty() ? line_ : line_ - 1), nullptr);
     if (bad_rows_) {
       o.on_bad_row = [this](const CsvBadRow& r) -> Status {
-        BadRow b;
-        b.file = std::string(r.source);
-        b.line = r.line;
-        if (r.column > 0) b.column = std::to_string(r.column);
-        b.reason = r.reason != nullptr ? r.reason->message() : "bad record";
-        b.record.assign(r.record);
         ++rows_rejected_;
-        return bad_rows_(b);
+        return bad_rows_(ToBadRow(r));
       };
     }
     // The header line (when it was read here), the pending bytes, then the source.

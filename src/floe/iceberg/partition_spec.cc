@@ -238,8 +238,8 @@ Result<PartitionSpec> PartitionSpecFromJson(const Json& j, std::string_view path
   return spec;
 }
 
-Result<PartitionSpec> ParsePartitionSpecText(std::string_view text, const Schema& schema) {
-  PartitionSpec spec;
+std::vector<std::string_view> SplitPartitionTerms(std::string_view text) {
+  std::vector<std::string_view> terms;
   int depth = 0;
   size_t start = 0;
   for (size_t i = 0; i <= text.size(); ++i) {
@@ -247,10 +247,18 @@ Result<PartitionSpec> ParsePartitionSpecText(std::string_view text, const Schema
     if (c == '(') ++depth;
     if (c == ')') --depth;
     if (c == ',' && depth == 0) {
-      std::string_view term = Trim(text.substr(start, i - start));
-      if (!term.empty()) FLOE_RETURN_IF_ERROR(AddPartitionTerm(term, schema, &spec));
+      const std::string_view term = Trim(text.substr(start, i - start));
+      if (!term.empty()) terms.push_back(term);
       start = i + 1;
     }
+  }
+  return terms;
+}
+
+Result<PartitionSpec> ParsePartitionSpecText(std::string_view text, const Schema& schema) {
+  PartitionSpec spec;
+  for (const std::string_view term : SplitPartitionTerms(text)) {
+    FLOE_RETURN_IF_ERROR(AddPartitionTerm(term, schema, &spec));
   }
   FLOE_RETURN_IF_ERROR(spec.Validate(schema));
   return spec;

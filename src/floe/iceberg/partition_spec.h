@@ -70,6 +70,9 @@ Result<PartitionSpec> PartitionSpecFromJson(const nlohmann::json& j, std::string
 // "void(col)". Columns resolve by name against `schema`; partition field ids start at
 // kFirstPartitionFieldId and names follow Java's ("ts_day", "id_bucket", "name_trunc").
 Result<PartitionSpec> ParsePartitionSpecText(std::string_view text, const Schema& schema);
+// The terms of such text: split at the commas outside parentheses, trimmed, empty ones
+// dropped. Views into `text`.
+std::vector<std::string_view> SplitPartitionTerms(std::string_view text);
 // A fields array; fields without "field-id" (v1) are numbered from 1000 in order.
 Result<std::vector<PartitionField>> PartitionFieldsFromJson(const nlohmann::json& j,
                                                             std::string_view path);

@@ -10,6 +10,8 @@
 
 #include <toml++/toml.h>
 
+#include "floe/iceberg/partition_spec.h"
+
 namespace floe::ingest {
 namespace {
 
@@ -412,17 +414,7 @@ MaybeProblem CheckSink(const SinkConfig& s, const std::string& path) {
 MaybeProblem CheckPartitionColumns(const SinkConfig& sink, const std::string& path,
                                    const std::vector<std::string_view>& columns,
                                    std::string_view what) {
-  std::string_view text = sink.partition;
-  int depth = 0;
-  size_t start = 0;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    const char c = i < text.size() ? text[i] : ',';
-    if (c == '(') ++depth;
-    if (c == ')') --depth;
-    if (c != ',' || depth != 0) continue;
-    const std::string_view term = Trim(text.substr(start, i - start));
-    start = i + 1;
-    if (term.empty()) continue;
+  for (const std::string_view term : iceberg::SplitPartitionTerms(sink.partition)) {
     std::string_view column = term;
     if (const size_t open = term.find('('); open != std::string_view::npos) {
       std::string_view args = term.substr(open + 1);
