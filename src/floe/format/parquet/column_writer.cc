@@ -1,7 +1,6 @@
 #include "floe/format/parquet/column_writer.h"
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -245,6 +244,8 @@ struct PendingPage {
   Buffer body;
   int64_t uncompressed = 0;  // after Seal: header + uncompressed page size
   Status status;
+  int64_t raw_size = 0;       // bytes of `raw` when sealing started
+  WriterPool::Group sealing;  // the sealing task, when on a pool
   size_t stored_size() const { return head.size() + body.size(); }
 };
 
@@ -330,17 +331,26 @@ class ColumnWriterBase : public ColumnWriter {
     stats_on_ = options.statistics || options.page_index;
   }
   ~ColumnWriterBase() override {
-    if (pool_) pool_->Wait(&group_);  // sealing tasks refer to this writer's pages
+    // Sealing tasks refer to this writer's pages.
+    for (const auto& p : pages_) AwaitSealed(p.get());
+    if (dict_page_) AwaitSealed(dict_page_.get());
   }
 
   Status Write(const ShreddedLeaf& leaf) override;
   int64_t buffered_bytes() const override {
-    return buffered_.load(std::memory_order_relaxed) + page_value_bytes_ + DictionaryBytes();
+    // Pages still compressing count at the column's ratio so far: only sizes that do not
+    // depend on how far the compression threads have got, so that row groups are cut at
+    // the same rows whatever the timing (and the thread count).
+    const double ratio = settled_raw_total_ > 0 ? static_cast<double>(settled_stored_total_) /
+                                                      static_cast<double>(settled_raw_total_)
+                                                : 1.0;
+    return settled_stored_ + static_cast<int64_t>(static_cast<double>(unsettled_raw_) * ratio) +
+           page_value_bytes_ + DictionaryBytes();
   }
   int64_t chunk_rows() const override { return chunk_rows_ + page_rows_; }
   Status CloseChunk() override;
-  Status WriteChunk(io::WritableFile* file, ColumnChunk* chunk) override;
-  Status WriteBloomFilter(io::WritableFile* file, ColumnChunk* chunk) override;
+  Status WriteChunk(ChunkSink* sink, ColumnChunk* chunk) override;
+  Status WriteBloomFilter(ChunkSink* sink, ColumnChunk* chunk) override;
   std::optional<ColumnIndex> TakeColumnIndex() override { return std::move(column_index_); }
   OffsetIndex TakeOffsetIndex() override { return std::move(offset_index_); }
   const ColumnDescriptor& column() const override { return column_; }
@@ -387,6 +397,11 @@ class ColumnWriterBase : public ColumnWriter {
   Status FinishPage();
   // Seals `page` now, or on the pool.
   void Seal(PendingPage* page);
+  void AwaitSealed(PendingPage* page) {
+    if (pool_) pool_->Wait(&page->sealing);
+  }
+  // Waits for the oldest unsettled page and counts its stored size (see buffered_bytes).
+  void SettleOne();
   // Raw page buffers, recycled so large pages do not cost fresh memory (page faults)
   // each time. Thread-safe (sealing tasks give buffers back).
   Buffer TakeRaw() {
@@ -405,7 +420,6 @@ class ColumnWriterBase : public ColumnWriter {
 
   int value_width_ = 0;  // PLAIN bytes per value; 0 for BYTE_ARRAY
   WriterPool* pool_;
-  WriterPool::Group group_;  // this writer's sealing tasks
   std::mutex free_mu_;
   std::vector<Buffer> free_raw_;
 
@@ -420,8 +434,14 @@ class ColumnWriterBase : public ColumnWriter {
   // Open chunk.
   std::vector<std::unique_ptr<PendingPage>> pages_;  // data pages, in order
   std::unique_ptr<PendingPage> dict_page_;
-  // Bytes of the chunk's pages: stored size once sealed, raw size before.
-  std::atomic<int64_t> buffered_{0};
+  // The chunk's pages up to settled_ are sealed and counted by their stored size; the
+  // newer ones (at most kUnsettledPages) by their raw size.
+  size_t settled_ = 0;
+  int64_t settled_stored_ = 0;
+  int64_t unsettled_raw_ = 0;
+  // Over every chunk so far: the settled pages' bytes, stored and raw.
+  int64_t settled_stored_total_ = 0;
+  int64_t settled_raw_total_ = 0;
   int64_t chunk_rows_ = 0;
   int64_t chunk_levels_ = 0;
   ColumnStatistics chunk_stats_;
@@ -433,16 +453,17 @@ class ColumnWriterBase : public ColumnWriter {
   // Results of the last WriteChunk.
   std::optional<ColumnIndex> column_index_;
   OffsetIndex offset_index_;
-
-  // Scratch.
-  Buffer values_;
-  Buffer header_;
 };
 
 // Rows encoded per step: page and dictionary limits are checked between steps, so they
 // are exceeded by at most one step's values; small steps also keep the gathered values in
 // cache.
 constexpr int64_t kMaxChunkRows = 1024;
+
+// Pages of a column that may still be compressing when the next one is finished: beyond
+// that the writer waits for the oldest (or compresses it itself), which bounds the memory
+// of raw pages and makes the size estimate deterministic (buffered_bytes).
+constexpr size_t kUnsettledPages = 4;
 
 ColumnWriterBase::Plan ColumnWriterBase::PlanChunk(const ShreddedLeaf& leaf, int64_t l0, int64_t v0,
                                                    int64_t max_rows, int64_t budget) const {
@@ -541,18 +562,27 @@ Status ColumnWriterBase::Write(const ShreddedLeaf& leaf) {
 }
 
 void ColumnWriterBase::Seal(PendingPage* page) {
-  buffered_.fetch_add(static_cast<int64_t>(page->raw.size()), std::memory_order_relaxed);
+  page->raw_size = static_cast<int64_t>(page->raw.size());
   auto task = [this, page] {
-    const int64_t raw = static_cast<int64_t>(page->raw.size());
     SealPage(options_, column_.dotted_path, page);
-    buffered_.fetch_add(static_cast<int64_t>(page->stored_size()) - raw, std::memory_order_relaxed);
     if (page->raw.capacity() > 0) GiveRaw(std::move(page->raw));
   };
   if (pool_) {
-    pool_->Submit(&group_, std::move(task));
+    pool_->Submit(&page->sealing, std::move(task));
   } else {
     task();
   }
+}
+
+void ColumnWriterBase::SettleOne() {
+  PendingPage* p = pages_[settled_++].get();
+  // Compression is what the writer waits for here: help with any of it.
+  if (pool_) pool_->Wait(&p->sealing, /*help_others=*/true);
+  const int64_t stored = static_cast<int64_t>(p->stored_size());
+  settled_stored_ += stored;
+  unsettled_raw_ -= p->raw_size;
+  settled_stored_total_ += stored;
+  settled_raw_total_ += p->raw_size;
 }
 
 void ColumnWriterBase::CountPage(PageType type, Encoding encoding) {
@@ -622,6 +652,8 @@ Status ColumnWriterBase::FinishPage() {
   PendingPage* p = page.get();
   pages_.push_back(std::move(page));
   Seal(p);
+  unsettled_raw_ += p->raw_size;
+  while (pages_.size() - settled_ > kUnsettledPages) SettleOne();
   chunk_rows_ += page_rows_;
   chunk_levels_ += page_levels_;
   page_def_.Clear();
@@ -664,28 +696,28 @@ Status ColumnWriterBase::CloseChunk() {
   return Status::OK();
 }
 
-Status ColumnWriterBase::WriteChunk(io::WritableFile* file, ColumnChunk* chunk) {
+Status ColumnWriterBase::WriteChunk(ChunkSink* sink, ColumnChunk* chunk) {
   FLOE_RETURN_IF_ERROR(CloseChunk());
-  if (pool_) pool_->Wait(&group_);
+  // Every page sealed, in order; their sizes teach buffered_bytes the column's ratio.
+  while (settled_ < pages_.size()) SettleOne();
+  if (dict_page_) AwaitSealed(dict_page_.get());
   int64_t uncompressed = 0, compressed = 0;
-  const int64_t start = static_cast<int64_t>(file->Tell());
-  if (dict_page_) {
-    FLOE_RETURN_IF_ERROR(dict_page_->status);
-    FLOE_RETURN_IF_ERROR(file->Append(dict_page_->head.view()));
-    FLOE_RETURN_IF_ERROR(file->Append(dict_page_->body.view()));
-    uncompressed += dict_page_->uncompressed;
-    compressed += static_cast<int64_t>(dict_page_->stored_size());
-  }
-  const int64_t data_start = static_cast<int64_t>(file->Tell());
+  auto put = [&](PendingPage& p) -> Status {
+    FLOE_RETURN_IF_ERROR(p.status);
+    uncompressed += p.uncompressed;
+    compressed += static_cast<int64_t>(p.stored_size());
+    FLOE_RETURN_IF_ERROR(sink->Put(std::move(p.head)));
+    return sink->Put(std::move(p.body));
+  };
+  const int64_t start = sink->position();
+  if (dict_page_) FLOE_RETURN_IF_ERROR(put(*dict_page_));
+  const int64_t data_start = sink->position();
   OffsetIndex offsets;
   for (const auto& p : pages_) {
-    FLOE_RETURN_IF_ERROR(p->status);
-    offsets.page_locations.push_back(PageLocation{
-        static_cast<int64_t>(file->Tell()), static_cast<int32_t>(p->stored_size()), p->first_row});
-    FLOE_RETURN_IF_ERROR(file->Append(p->head.view()));
-    FLOE_RETURN_IF_ERROR(file->Append(p->body.view()));
-    uncompressed += p->uncompressed;
-    compressed += static_cast<int64_t>(p->stored_size());
+    const int64_t position = sink->position();
+    FLOE_RETURN_IF_ERROR(put(*p));
+    offsets.page_locations.push_back(
+        PageLocation{position, static_cast<int32_t>(sink->position() - position), p->first_row});
   }
 
   ColumnMetaData md;
@@ -717,7 +749,9 @@ Status ColumnWriterBase::WriteChunk(io::WritableFile* file, ColumnChunk* chunk) 
   // Ready for the next chunk.
   pages_.clear();
   dict_page_.reset();
-  buffered_.store(0, std::memory_order_relaxed);
+  settled_ = 0;
+  settled_stored_ = 0;
+  unsettled_raw_ = 0;
   chunk_rows_ = 0;
   chunk_levels_ = 0;
   chunk_stats_.Reset();
@@ -730,23 +764,20 @@ Status ColumnWriterBase::WriteChunk(io::WritableFile* file, ColumnChunk* chunk) 
   return Status::OK();
 }
 
-Status ColumnWriterBase::WriteBloomFilter(io::WritableFile* file, ColumnChunk* chunk) {
+Status ColumnWriterBase::WriteBloomFilter(ChunkSink* sink, ColumnChunk* chunk) {
   if (!hashes_ || !chunk->meta_data) return Status::OK();
   BloomFilter filter(BloomFilter::OptimalNumBytes(hashes_->size(), options_.bloom_filter_fpp));
   hashes_->ForEach([&](uint64_t h) { filter.Insert(h); });
   hashes_->Clear();
   BloomFilterHeader bh;
   bh.num_bytes = static_cast<int32_t>(filter.num_bytes());
-  header_.Clear();
-  EncodeBloomFilterHeader(bh, &header_);
-  const int64_t offset = static_cast<int64_t>(file->Tell());
-  FLOE_RETURN_IF_ERROR(file->Append(header_.view()));
+  Buffer bytes;
+  EncodeBloomFilterHeader(bh, &bytes);
   const std::span<const uint8_t> bits = filter.bitset();
-  FLOE_RETURN_IF_ERROR(
-      file->Append(std::string_view(reinterpret_cast<const char*>(bits.data()), bits.size())));
-  chunk->meta_data->bloom_filter_offset = offset;
-  chunk->meta_data->bloom_filter_length = static_cast<int32_t>(header_.size() + bits.size());
-  return Status::OK();
+  bytes.Append(bits.data(), bits.size());
+  chunk->meta_data->bloom_filter_offset = sink->position();
+  chunk->meta_data->bloom_filter_length = static_cast<int32_t>(bytes.size());
+  return sink->Put(std::move(bytes));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -19,20 +19,20 @@
 //
 // Not thread-safe. Distinct ColumnWriters are independent, so the columns of a row group
 // may be encoded on different threads (Write and CloseChunk); WriteChunk and
-// WriteBloomFilter append to the shared file and must be called in file order.
+// WriteBloomFilter put bytes into the shared ChunkSink and must be called in file order.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 
+#include "floe/common/buffer.h"
 #include "floe/common/status.h"
 #include "floe/format/parquet/level_builder.h"
 #include "floe/format/parquet/metadata.h"
 #include "floe/format/parquet/schema.h"
 #include "floe/format/parquet/writer_options.h"
 #include "floe/format/parquet/writer_pool.h"
-#include "floe/io/file.h"
 
 namespace floe::parquet {
 
@@ -43,6 +43,16 @@ namespace floe::parquet {
 // (options.fallback_encodings; booleans: RLE in v2 pages, PLAIN in v1 pages).
 Result<Encoding> ChooseEncoding(const ColumnDescriptor& column, const WriterOptions& options,
                                 std::optional<Encoding> requested);
+
+// Where finished column chunks go: a file, written now or later (FileWriter's write-behind).
+class ChunkSink {
+ public:
+  virtual ~ChunkSink() = default;
+  // The file offset the next Put lands at.
+  virtual int64_t position() const = 0;
+  // Appends `bytes` at position(); the sink owns them from here on.
+  virtual Status Put(Buffer bytes) = 0;
+};
 
 class ColumnWriter {
  public:
@@ -71,14 +81,14 @@ class ColumnWriter {
 
   // Ends the open chunk: closes the open page and encodes the dictionary page. CPU only.
   virtual Status CloseChunk() = 0;
-  // After CloseChunk: appends the chunk to `file` at its current position (dictionary
-  // page, then data pages), fills `chunk` (offsets, sizes, encodings, encoding stats,
-  // statistics) and makes the chunk's page index available below. The writer is then
-  // ready for the next chunk.
-  virtual Status WriteChunk(io::WritableFile* file, ColumnChunk* chunk) = 0;
-  // After WriteChunk: appends the chunk's Bloom filter (header + bitset) to `file` and
+  // After CloseChunk: waits for the chunk's pages to be compressed, hands them to `sink`
+  // (dictionary page, then data pages), fills `chunk` (offsets, sizes, encodings, encoding
+  // stats, statistics) and makes the chunk's page index available below. The writer is
+  // then ready for the next chunk.
+  virtual Status WriteChunk(ChunkSink* sink, ColumnChunk* chunk) = 0;
+  // After WriteChunk: hands the chunk's Bloom filter (header + bitset) to `sink` and
   // records its offset and length in `chunk`. No-op for columns without one.
-  virtual Status WriteBloomFilter(io::WritableFile* file, ColumnChunk* chunk) = 0;
+  virtual Status WriteBloomFilter(ChunkSink* sink, ColumnChunk* chunk) = 0;
   // After WriteChunk: the chunk's column index (nullopt when the column cannot have
   // one, see page_index.h) and offset index.
   virtual std::optional<ColumnIndex> TakeColumnIndex() = 0;

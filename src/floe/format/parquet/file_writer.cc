@@ -163,23 +163,45 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::Writabl
 
   w->metadata_.version = opts.data_page_version == 2 ? 2 : 1;
   w->metadata_.schema = w->descriptor_->elements();
-  FLOE_RETURN_IF_ERROR(w->Fail(w->file_->Append(kParquetMagic)));
+  FLOE_RETURN_IF_ERROR(w->Fail(w->Append(kParquetMagic)));
+  if (w->pool_) {
+    w->write_behind_ = std::make_unique<io::WriteBehind>(w->file_.get(),
+                                                         static_cast<size_t>(opts.row_group_bytes));
+  }
   return w;
 }
 
 FileWriter::~FileWriter() {
+  write_behind_.reset();  // before the file goes
   if (file_ && !closed_ && status_.ok()) file_->Abort();
 }
 
 Status FileWriter::Fail(Status s) {
   if (!s.ok() && status_.ok()) {
     status_ = s;
+    write_behind_.reset();  // stops writing first
     if (file_) file_->Abort();
   }
   return s;
 }
 
-uint64_t FileWriter::bytes_written() const { return file_ ? file_->Tell() : 0; }
+Status FileWriter::Sink::Put(Buffer bytes) {
+  if (!w_->write_behind_) return w_->Append(bytes.view());
+  w_->offset_ += static_cast<int64_t>(bytes.size());
+  return w_->write_behind_->Append(std::move(bytes));
+}
+
+Status FileWriter::Append(std::string_view bytes) {
+  offset_ += static_cast<int64_t>(bytes.size());
+  return file_->Append(bytes);
+}
+
+Status FileWriter::StopWriteBehind() {
+  if (!write_behind_) return Status::OK();
+  Status s = write_behind_->Drain();
+  write_behind_.reset();
+  return s;
+}
 
 int64_t FileWriter::buffered_bytes() const {
   int64_t n = 0;
@@ -294,13 +316,13 @@ Status FileWriter::DoFlushRowGroup() {
   rg.columns.resize(columns_.size());
   int64_t uncompressed = 0, compressed = 0;
   for (size_t i = 0; i < columns_.size(); ++i) {
-    FLOE_RETURN_IF_ERROR(columns_[i]->WriteChunk(file_.get(), &rg.columns[i]));
+    FLOE_RETURN_IF_ERROR(columns_[i]->WriteChunk(&sink_, &rg.columns[i]));
     const ColumnMetaData& md = *rg.columns[i].meta_data;
     uncompressed += md.total_uncompressed_size;
     compressed += md.total_compressed_size;
   }
   for (size_t i = 0; i < columns_.size(); ++i) {
-    FLOE_RETURN_IF_ERROR(columns_[i]->WriteBloomFilter(file_.get(), &rg.columns[i]));
+    FLOE_RETURN_IF_ERROR(columns_[i]->WriteBloomFilter(&sink_, &rg.columns[i]));
   }
   std::vector<PendingIndex> indexes(columns_.size());
   if (options_.page_index) {
@@ -336,9 +358,9 @@ Status FileWriter::WritePageIndexes() {
       buf.Clear();
       EncodeColumnIndex(*ci, &buf);
       ColumnChunk& chunk = metadata_.row_groups[g].columns[c];
-      chunk.column_index_offset = static_cast<int64_t>(file_->Tell());
+      chunk.column_index_offset = offset_;
       chunk.column_index_length = static_cast<int32_t>(buf.size());
-      FLOE_RETURN_IF_ERROR(file_->Append(buf.view()));
+      FLOE_RETURN_IF_ERROR(Append(buf.view()));
     }
   }
   for (size_t g = 0; g < page_indexes_.size(); ++g) {
@@ -348,9 +370,9 @@ Status FileWriter::WritePageIndexes() {
       buf.Clear();
       EncodeOffsetIndex(oi, &buf);
       ColumnChunk& chunk = metadata_.row_groups[g].columns[c];
-      chunk.offset_index_offset = static_cast<int64_t>(file_->Tell());
+      chunk.offset_index_offset = offset_;
       chunk.offset_index_length = static_cast<int32_t>(buf.size());
-      FLOE_RETURN_IF_ERROR(file_->Append(buf.view()));
+      FLOE_RETURN_IF_ERROR(Append(buf.view()));
     }
   }
   page_indexes_.clear();
@@ -378,13 +400,14 @@ Status FileWriter::WriteFooter() {
   const uint32_t len = static_cast<uint32_t>(footer.size());
   footer.Push<uint32_t>(len);
   footer.Append(kParquetMagic);
-  return file_->Append(footer.view());
+  return Append(footer.view());
 }
 
 Result<std::shared_ptr<const FileMetaData>> FileWriter::Close() {
   if (!status_.ok()) return status_;
   if (closed_) return Status::InvalidArgument("parquet writer {}: closed twice", file_->name());
   FLOE_RETURN_IF_ERROR(Fail(DoFlushRowGroup()));
+  FLOE_RETURN_IF_ERROR(Fail(StopWriteBehind()));
   FLOE_RETURN_IF_ERROR(Fail(WritePageIndexes()));
   FLOE_RETURN_IF_ERROR(Fail(WriteFooter()));
   FLOE_RETURN_IF_ERROR(Fail(file_->Close()));

@@ -12,7 +12,9 @@
 // (a batch may span row groups); FlushRowGroup ends one early. Memory is bounded by one
 // row group's encoded pages (plus dictionaries and, for Bloom filter columns, distinct
 // value hashes), never the whole file; the page index and footer metadata are the only
-// per-file state.
+// per-file state. With worker threads, a finished row group is written to the file on a
+// thread of its own while the next one is encoded (io::WriteBehind), so memory then holds
+// up to two row groups.
 //
 // Errors: the first failure (bad batch, I/O error) is sticky: every later call returns
 // it and the output is aborted (nothing becomes visible under the file's name). A
@@ -46,6 +48,7 @@
 #include "floe/format/parquet/writer_options.h"
 #include "floe/format/parquet/writer_pool.h"
 #include "floe/io/file.h"
+#include "floe/io/write_behind.h"
 
 namespace floe::parquet {
 
@@ -78,15 +81,31 @@ class FileWriter {
 
   // Rows accepted so far (including rows still buffered in the open row group).
   int64_t rows_written() const { return rows_written_; }
-  // Bytes written to the file so far (the open row group is not counted).
-  uint64_t bytes_written() const;
+  // Bytes of the file so far, whether in the file yet or still being written (the open
+  // row group is not counted). After Close: the file's size.
+  uint64_t bytes_written() const { return static_cast<uint64_t>(offset_); }
   // Bytes the open row group holds in memory (encoded pages and estimates).
   int64_t buffered_bytes() const;
   const SchemaDescriptor& schema_descriptor() const { return *descriptor_; }
 
  private:
+  // Puts finished chunks' bytes into the file: through write_behind_ while there is one.
+  class Sink final : public ChunkSink {
+   public:
+    explicit Sink(FileWriter* w) : w_(w) {}
+    int64_t position() const override { return w_->offset_; }
+    Status Put(Buffer bytes) override;
+
+   private:
+    FileWriter* w_;
+  };
+
   FileWriter() = default;
   Status Fail(Status s);
+  // Appends bytes directly (write_behind_ drained and gone).
+  Status Append(std::string_view bytes);
+  // Waits for the write-behind thread to write everything and stops it.
+  Status StopWriteBehind();
   Status WriteSlice(const RecordBatch& batch, int64_t begin, int64_t end);
   Status DoFlushRowGroup();
   Status WritePageIndexes();
@@ -98,6 +117,10 @@ class FileWriter {
   };
 
   std::unique_ptr<io::WritableFile> file_;
+  // Writes finished row groups while the next is encoded (with worker threads only).
+  std::unique_ptr<io::WriteBehind> write_behind_;
+  Sink sink_{this};
+  int64_t offset_ = 0;  // bytes handed to the file (written or queued)
   SchemaPtr schema_;
   WriterOptions options_;
   std::shared_ptr<const SchemaDescriptor> descriptor_;

@@ -585,6 +585,22 @@ TEST(FileWriter, ThreadsDoNotChangeTheOutput) {
     opts.threads = threads;
     EXPECT_EQ(WriteFile(schema, batches, opts), one) << threads << " threads";
   }
+  // Row groups cut by their (compressed) size, while pages are still being compressed:
+  // the cut does not depend on how far compression has got.
+  opts.row_group_rows = 1'000'000;
+  opts.row_group_bytes = 60'000;
+  opts.page_rows = 200;
+  opts.threads = 1;
+  std::shared_ptr<const FileMetaData> footer;
+  const std::string by_bytes = WriteFile(schema, batches, opts, &footer);
+  ASSERT_TRUE(footer);
+  EXPECT_GT(footer->row_groups.size(), 2u);
+  for (int round = 0; round < 5; ++round) {
+    for (int threads : {2, 3, 0}) {
+      opts.threads = threads;
+      EXPECT_EQ(WriteFile(schema, batches, opts), by_bytes) << threads << " threads";
+    }
+  }
 }
 
 TEST(FileWriter, RejectsBadOptionsAndBatches) {
@@ -644,9 +660,15 @@ TEST(FileWriter, RejectsBadOptionsAndBatches) {
 // Records what happened to it in flags that outlive it.
 class ObservedSink final : public io::WritableFile {
  public:
-  ObservedSink(bool* closed, bool* aborted) : closed_(closed), aborted_(aborted) {}
+  // `fail_after`: the one append that would grow the file past this many bytes fails.
+  ObservedSink(bool* closed, bool* aborted, uint64_t fail_after = UINT64_MAX)
+      : closed_(closed), aborted_(aborted), fail_after_(fail_after) {}
   const std::string& name() const override { return name_; }
   Status Append(std::string_view d) override {
+    if (!failed_ && size_ + d.size() > fail_after_) {
+      failed_ = true;
+      return Status::IOError("{}: no space left", name_);
+    }
     size_ += d.size();
     return Status::OK();
   }
@@ -662,6 +684,8 @@ class ObservedSink final : public io::WritableFile {
   uint64_t size_ = 0;
   bool* closed_;
   bool* aborted_;
+  uint64_t fail_after_;
+  bool failed_ = false;
 };
 
 TEST(FileWriter, DestroyedWithoutCloseAbortsTheOutput) {
@@ -683,6 +707,44 @@ TEST(FileWriter, DestroyedWithoutCloseAbortsTheOutput) {
   }
   EXPECT_TRUE(closed);
   EXPECT_FALSE(aborted);
+}
+
+// With worker threads, finished row groups are written on a thread of their own; a write
+// error there still fails the writer (at a later Write or at Close) and aborts the output,
+// and bytes_written counts every byte handed to the file.
+TEST(FileWriter, WriteBehindErrorsFailTheFile) {
+  WriterOptions o;
+  o.threads = 2;
+  o.row_group_rows = 1000;
+  uint64_t full_size = 0, last_page_byte = 0;
+  {
+    bool closed = false, aborted = false;
+    auto w = FileWriter::Open(std::make_unique<ObservedSink>(&closed, &aborted), FlatSchema(), o);
+    ASSERT_TRUE(w.ok());
+    for (int b = 0; b < 5; ++b) ASSERT_TRUE((*w)->Write(FlatBatch(b * 1000, 1000)).ok());
+    auto md = (*w)->Close();
+    ASSERT_TRUE(md.ok()) << md.status().ToString();
+    EXPECT_EQ((*md)->row_groups.size(), 5u);
+    full_size = (*w)->bytes_written();
+    EXPECT_TRUE(closed);
+    const ColumnMetaData& last = *(*md)->row_groups.back().columns.back().meta_data;
+    last_page_byte = static_cast<uint64_t>(last.data_page_offset + last.total_compressed_size - 1);
+  }
+  // Early, midway, and in the last page queued (its error is found only by Close).
+  for (uint64_t fail_after : {full_size / 4, full_size / 2, last_page_byte}) {
+    bool closed = false, aborted = false;
+    auto w = FileWriter::Open(std::make_unique<ObservedSink>(&closed, &aborted, fail_after),
+                              FlatSchema(), o);
+    ASSERT_TRUE(w.ok());
+    Status s;
+    for (int b = 0; b < 5 && s.ok(); ++b) s = (*w)->Write(FlatBatch(b * 1000, 1000));
+    if (s.ok()) s = (*w)->Close().status();
+    EXPECT_EQ(s.code(), StatusCode::kIOError) << fail_after << ": " << s.ToString();
+    EXPECT_NE(s.message().find("no space left"), std::string::npos) << s.ToString();
+    EXPECT_TRUE(aborted) << fail_after;
+    EXPECT_FALSE(closed) << fail_after;
+    EXPECT_EQ((*w)->Close().status().code(), StatusCode::kIOError) << "the error is sticky";
+  }
 }
 
 // Dictionary-encoded strings take their page statistics from the page's distinct entries:

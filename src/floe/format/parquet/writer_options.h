@@ -45,9 +45,11 @@ struct WriterOptions {
   CompressionCodec compression = CompressionCodec::kZstd;
   int compression_level = kDefaultCompressionLevel;
 
-  // A row group is closed once its encoded pages reach `row_group_bytes` (estimated
-  // before the footer; compressed bytes) or it holds `row_group_rows` rows, whichever
-  // comes first. Memory: the writer buffers at most one row group's encoded pages.
+  // A row group is closed once its encoded pages reach `row_group_bytes` (compressed
+  // bytes, estimated: a column's last few pages, which may still be compressing, count at
+  // the column's compression ratio so far, or uncompressed before it has one) or it holds
+  // `row_group_rows` rows, whichever comes first. Memory: the writer buffers one row
+  // group's encoded pages, and with threads also the previous one while it is written.
   int64_t row_group_bytes = int64_t{128} << 20;
   int64_t row_group_rows = 1'000'000;
 

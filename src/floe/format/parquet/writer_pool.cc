@@ -1,5 +1,7 @@
 #include "floe/format/parquet/writer_pool.h"
 
+#include <algorithm>
+
 namespace floe::parquet {
 
 WriterPool::WriterPool(int threads) {
@@ -28,20 +30,23 @@ void WriterPool::Submit(Group* group, std::function<void()> task) {
   work_.notify_one();
 }
 
-void WriterPool::RunOne(std::unique_lock<std::mutex>& lock) {
-  Task t = std::move(queue_.front());
-  queue_.pop_front();
+void WriterPool::RunOne(std::unique_lock<std::mutex>& lock, std::deque<Task>::iterator it) {
+  Task t = std::move(*it);
+  queue_.erase(it);
   lock.unlock();
   t.fn();
   lock.lock();
   if (--t.group->pending_ == 0) done_.notify_all();
 }
 
-void WriterPool::Wait(Group* group) {
+void WriterPool::Wait(Group* group, bool help_others) {
   std::unique_lock<std::mutex> lock(mu_);
   while (group->pending_ > 0) {
-    if (!queue_.empty()) {
-      RunOne(lock);
+    auto next = std::find_if(queue_.begin(), queue_.end(),
+                             [group](const Task& t) { return t.group == group; });
+    if (next == queue_.end() && help_others) next = queue_.begin();
+    if (next != queue_.end()) {
+      RunOne(lock, next);
     } else {
       done_.wait(lock);
     }
@@ -53,7 +58,7 @@ void WriterPool::WorkerLoop() {
   for (;;) {
     work_.wait(lock, [this] { return stop_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping
-    RunOne(lock);
+    RunOne(lock, queue_.begin());
   }
 }
 

@@ -2,9 +2,11 @@
 // (WriterOptions::threads > 1).
 //
 // Tasks are grouped: Wait(group) returns once every task submitted to the group has
-// run, and the waiting thread runs queued tasks (of any group) meanwhile, so a pool of
-// N threads has N - 1 workers plus the caller. Tasks must not throw or block on other
-// tasks. Submit and Wait are thread-safe (tasks may submit more tasks); a Group must
+// run, and the waiting thread runs the group's queued tasks meanwhile, so a pool of N
+// threads has N - 1 workers plus the caller. A waiter runs only its own group's tasks by
+// default: one that took up an unrelated long task (compressing a large page) would hold
+// up the caller long after its group was done. Tasks must not throw, and may block only
+// in Wait. Submit and Wait are thread-safe (tasks may submit more tasks); a Group must
 // outlive its tasks.
 #pragma once
 
@@ -38,8 +40,10 @@ class WriterPool {
   WriterPool& operator=(const WriterPool&) = delete;
 
   void Submit(Group* group, std::function<void()> task);
-  // Runs queued tasks until every task of `group` has finished.
-  void Wait(Group* group);
+  // Runs the group's queued tasks until every task of `group` has finished. With
+  // `help_others`, runs any queued task while the group's own are running elsewhere (for
+  // waits that would otherwise leave a thread idle behind a long task).
+  void Wait(Group* group, bool help_others = false);
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
  private:
@@ -48,8 +52,8 @@ class WriterPool {
     std::function<void()> fn;
   };
   void WorkerLoop();
-  // Runs one task; `lock` is held on entry and exit.
-  void RunOne(std::unique_lock<std::mutex>& lock);
+  // Runs the queued task at `it`; `lock` is held on entry and exit.
+  void RunOne(std::unique_lock<std::mutex>& lock, std::deque<Task>::iterator it);
 
   std::mutex mu_;
   std::condition_variable work_;  // a task was queued, or stopping
