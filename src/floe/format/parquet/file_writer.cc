@@ -164,10 +164,6 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::Writabl
   w->metadata_.version = opts.data_page_version == 2 ? 2 : 1;
   w->metadata_.schema = w->descriptor_->elements();
   FLOE_RETURN_IF_ERROR(w->Fail(w->Append(kParquetMagic)));
-  if (w->pool_) {
-    w->write_behind_ = std::make_unique<io::WriteBehind>(w->file_.get(),
-                                                         static_cast<size_t>(opts.row_group_bytes));
-  }
   return w;
 }
 
@@ -186,7 +182,13 @@ Status FileWriter::Fail(Status s) {
 }
 
 Status FileWriter::Sink::Put(Buffer bytes) {
-  if (!w_->write_behind_) return w_->Append(bytes.view());
+  if (!w_->pool_) return w_->Append(bytes.view());
+  if (!w_->write_behind_) {
+    // Started by the first row group, not by Open: an export may hold many files open, most
+    // of which write nothing before Close.
+    w_->write_behind_ = std::make_unique<io::WriteBehind>(
+        w_->file_.get(), static_cast<size_t>(w_->options_.row_group_bytes));
+  }
   w_->offset_ += static_cast<int64_t>(bytes.size());
   return w_->write_behind_->Append(std::move(bytes));
 }

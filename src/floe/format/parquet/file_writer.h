@@ -89,7 +89,7 @@ class FileWriter {
   const SchemaDescriptor& schema_descriptor() const { return *descriptor_; }
 
  private:
-  // Puts finished chunks' bytes into the file: through write_behind_ while there is one.
+  // Puts finished chunks' bytes into the file: through write_behind_ with worker threads.
   class Sink final : public ChunkSink {
    public:
     explicit Sink(FileWriter* w) : w_(w) {}
@@ -102,7 +102,7 @@ class FileWriter {
 
   FileWriter() = default;
   Status Fail(Status s);
-  // Appends bytes directly (write_behind_ drained and gone).
+  // Appends bytes directly (no write-behind, or drained and gone).
   Status Append(std::string_view bytes);
   // Waits for the write-behind thread to write everything and stops it.
   Status StopWriteBehind();
