@@ -7,9 +7,10 @@
 // always takes a buffer when nothing is queued, however large. The first error is sticky:
 // buffers queued after it are dropped, and Append and Drain return it.
 //
-// While a WriteBehind is alive nothing else may use the file. Destroying it stops the
-// thread after the buffer being written; buffers still queued are dropped (the caller is
-// giving up on the file, or has drained it).
+// While a WriteBehind is alive nothing else may use the file. The thread runs only while
+// there is something to write (a file that waits for its next bytes holds no thread).
+// Stop, or destroying the object, ends the writing after the buffer being written; buffers
+// still queued are dropped (the caller is giving up on the file, or has drained it).
 //
 // Example:
 //   io::WriteBehind behind(file.get(), 64 << 20);
@@ -43,6 +44,9 @@ class WriteBehind {
   Status Append(Buffer bytes);
   // Waits until everything handed over is in the file; returns the first write error.
   Status Drain();
+  // Asks the thread to stop after the buffer being written, without waiting for it (the
+  // destructor waits). Append and Drain fail from then on.
+  void Stop();
 
  private:
   void Run();
@@ -55,7 +59,8 @@ class WriteBehind {
   size_t queued_bytes_ = 0;  // in queue_, plus the buffer being written
   Status status_;
   bool stop_ = false;
-  std::thread thread_;  // last: started once the members above exist
+  bool running_ = false;  // thread_ is writing (it clears this, under mu_, as it ends)
+  std::thread thread_;
 };
 
 }  // namespace floe::io

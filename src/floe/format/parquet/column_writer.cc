@@ -568,7 +568,7 @@ void ColumnWriterBase::Seal(PendingPage* page) {
     if (page->raw.capacity() > 0) GiveRaw(std::move(page->raw));
   };
   if (pool_) {
-    pool_->Submit(&page->sealing, std::move(task));
+    pool_->Submit(&page->sealing, std::move(task), /*leaf=*/true);
   } else {
     task();
   }
@@ -576,7 +576,8 @@ void ColumnWriterBase::Seal(PendingPage* page) {
 
 void ColumnWriterBase::SettleOne() {
   PendingPage* p = pages_[settled_++].get();
-  // Compression is what the writer waits for here: help with any of it.
+  // Compression is what the writer waits for here: help with any of it (sealing tasks are
+  // leaves: they never wait).
   if (pool_) pool_->Wait(&p->sealing, /*help_others=*/true);
   const int64_t stored = static_cast<int64_t>(p->stored_size());
   settled_stored_ += stored;

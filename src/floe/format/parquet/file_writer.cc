@@ -163,6 +163,7 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::Writabl
 
   w->metadata_.version = opts.data_page_version == 2 ? 2 : 1;
   w->metadata_.schema = w->descriptor_->elements();
+  w->offset_ = static_cast<int64_t>(w->file_->Tell());  // 0 unless handed a started file
   FLOE_RETURN_IF_ERROR(w->Fail(w->Append(kParquetMagic)));
   return w;
 }

@@ -17,7 +17,7 @@ WriterPool::~WriterPool() {
   for (std::thread& t : workers_) t.join();
 }
 
-void WriterPool::Submit(Group* group, std::function<void()> task) {
+void WriterPool::Submit(Group* group, std::function<void()> task, bool leaf) {
   if (workers_.empty()) {
     task();  // no workers: run inline
     return;
@@ -25,7 +25,7 @@ void WriterPool::Submit(Group* group, std::function<void()> task) {
   {
     std::lock_guard<std::mutex> l(mu_);
     ++group->pending_;
-    queue_.push_back(Task{group, std::move(task)});
+    queue_.push_back(Task{group, std::move(task), leaf});
   }
   work_.notify_one();
 }
@@ -44,7 +44,9 @@ void WriterPool::Wait(Group* group, bool help_others) {
   while (group->pending_ > 0) {
     auto next = std::find_if(queue_.begin(), queue_.end(),
                              [group](const Task& t) { return t.group == group; });
-    if (next == queue_.end() && help_others) next = queue_.begin();
+    if (next == queue_.end() && help_others) {
+      next = std::find_if(queue_.begin(), queue_.end(), [](const Task& t) { return t.leaf; });
+    }
     if (next != queue_.end()) {
       RunOne(lock, next);
     } else {

@@ -39,10 +39,11 @@ class WriterPool {
   WriterPool(const WriterPool&) = delete;
   WriterPool& operator=(const WriterPool&) = delete;
 
-  void Submit(Group* group, std::function<void()> task);
+  // `leaf`: the task never waits (on Wait), so a waiter may run it nested in any frame.
+  void Submit(Group* group, std::function<void()> task, bool leaf = false);
   // Runs the group's queued tasks until every task of `group` has finished. With
-  // `help_others`, runs any queued task while the group's own are running elsewhere (for
-  // waits that would otherwise leave a thread idle behind a long task).
+  // `help_others`, runs other groups' queued leaf tasks while the group's own are running
+  // elsewhere (for waits that would otherwise leave a thread idle behind a long task).
   void Wait(Group* group, bool help_others = false);
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
@@ -50,6 +51,7 @@ class WriterPool {
   struct Task {
     Group* group;
     std::function<void()> fn;
+    bool leaf;
   };
   void WorkerLoop();
   // Runs the queued task at `it`; `lock` is held on entry and exit.
