@@ -118,11 +118,10 @@ class LocalWritableFile final : public WritableFile {
   ~LocalWritableFile() override { Abort(); }
 
   const std::string& name() const override { return path_; }
-  uint64_t Tell() const override { return written_; }
+  uint64_t Tell() const override { return flushed_ + buf_.size(); }
 
   Status Append(std::string_view data) override {
     if (fd_ < 0) return Status::IOError("{}: append after close or abort", path_);
-    written_ += data.size();
     if (buf_.size() + data.size() <= opts_.buffer_size) {
       buf_.append(data);
       return Status::OK();
@@ -216,8 +215,7 @@ class LocalWritableFile final : public WritableFile {
   int fd_;
   const LocalWriteOptions opts_;
   std::string buf_;
-  uint64_t written_ = 0;          // appended, buffered or not
-  uint64_t flushed_ = 0;          // handed to the kernel
+  uint64_t flushed_ = 0;          // handed to the kernel (the rest is in buf_)
   uint64_t write_back_from_ = 0;  // StartWriteBack has asked for everything before this
 };
 

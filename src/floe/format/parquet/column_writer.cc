@@ -344,7 +344,9 @@ class ColumnWriterBase : public ColumnWriter {
     const double ratio = settled_raw_total_ > 0 ? static_cast<double>(settled_stored_total_) /
                                                       static_cast<double>(settled_raw_total_)
                                                 : 1.0;
-    return settled_stored_ + static_cast<int64_t>(static_cast<double>(unsettled_raw_) * ratio) +
+    int64_t unsettled_raw = 0;
+    for (size_t i = settled_; i < pages_.size(); ++i) unsettled_raw += pages_[i]->raw_size;
+    return settled_stored_ + static_cast<int64_t>(static_cast<double>(unsettled_raw) * ratio) +
            page_value_bytes_ + DictionaryBytes();
   }
   int64_t chunk_rows() const override { return chunk_rows_ + page_rows_; }
@@ -438,7 +440,6 @@ class ColumnWriterBase : public ColumnWriter {
   // newer ones (at most kUnsettledPages) by their raw size.
   size_t settled_ = 0;
   int64_t settled_stored_ = 0;
-  int64_t unsettled_raw_ = 0;
   // Over every chunk so far: the settled pages' bytes, stored and raw.
   int64_t settled_stored_total_ = 0;
   int64_t settled_raw_total_ = 0;
@@ -581,7 +582,6 @@ void ColumnWriterBase::SettleOne() {
   if (pool_) pool_->Wait(&p->sealing, /*help_others=*/true);
   const int64_t stored = static_cast<int64_t>(p->stored_size());
   settled_stored_ += stored;
-  unsettled_raw_ -= p->raw_size;
   settled_stored_total_ += stored;
   settled_raw_total_ += p->raw_size;
 }
@@ -653,7 +653,6 @@ Status ColumnWriterBase::FinishPage() {
   PendingPage* p = page.get();
   pages_.push_back(std::move(page));
   Seal(p);
-  unsettled_raw_ += p->raw_size;
   while (pages_.size() - settled_ > kUnsettledPages) SettleOne();
   chunk_rows_ += page_rows_;
   chunk_levels_ += page_levels_;
@@ -752,7 +751,6 @@ Status ColumnWriterBase::WriteChunk(ChunkSink* sink, ColumnChunk* chunk) {
   dict_page_.reset();
   settled_ = 0;
   settled_stored_ = 0;
-  unsettled_raw_ = 0;
   chunk_rows_ = 0;
   chunk_levels_ = 0;
   chunk_stats_.Reset();

@@ -99,6 +99,20 @@ SchemaPtr FlatSchema() {
   });
 }
 
+// The page index structures of `chunk`, read from the file's bytes.
+Result<ColumnIndex> ReadColumnIndex(const std::string& file, const ColumnChunk& chunk) {
+  FLOE_ASSIGN_OR_RETURN(std::string raw, io::BufferFile(file).ReadAt(*chunk.column_index_offset,
+                                                                     *chunk.column_index_length));
+  return DecodeColumnIndex(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw.data()), raw.size()));
+}
+Result<OffsetIndex> ReadOffsetIndex(const std::string& file, const ColumnChunk& chunk) {
+  FLOE_ASSIGN_OR_RETURN(std::string raw, io::BufferFile(file).ReadAt(*chunk.offset_index_offset,
+                                                                     *chunk.offset_index_length));
+  return DecodeOffsetIndex(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw.data()), raw.size()));
+}
+
 RecordBatch FlatBatch(int64_t first, int64_t n, int cardinality = 10) {
   BatchBuilder bb(FlatSchema());
   for (int64_t i = first; i < first + n; ++i) {
@@ -361,11 +375,7 @@ TEST(FileWriter, PagesSplitByBytesAtRowBoundaries) {
   EXPECT_EQ(total_values, values);
   EXPECT_GT(pages.size(), 40u);
   // The offset index lists each page with its first row.
-  auto f = std::make_shared<io::BufferFile>(file);
-  auto raw = f->ReadAt(*chunk.offset_index_offset, *chunk.offset_index_length);
-  ASSERT_TRUE(raw.ok());
-  auto oi = DecodeOffsetIndex(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw->data()), raw->size()));
+  auto oi = ReadOffsetIndex(file, chunk);
   ASSERT_TRUE(oi.ok());
   ASSERT_EQ(oi->page_locations.size(), pages.size());
   int64_t first_row = 0;
@@ -389,11 +399,7 @@ TEST(FileWriter, ColumnIndexMatchesPages) {
   std::shared_ptr<const FileMetaData> md;
   const std::string file = WriteFile(FlatSchema(), {FlatBatch(0, 1000)}, opts, &md);
   const ColumnChunk& id = md->row_groups[0].columns[0];
-  auto f = std::make_shared<io::BufferFile>(file);
-  auto raw = f->ReadAt(*id.column_index_offset, *id.column_index_length);
-  ASSERT_TRUE(raw.ok());
-  auto ci = DecodeColumnIndex(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw->data()), raw->size()));
+  auto ci = ReadColumnIndex(file, id);
   ASSERT_TRUE(ci.ok()) << ci.status().ToString();
   ASSERT_EQ(ci->min_values.size(), 10u);
   for (int p = 0; p < 10; ++p) {
@@ -780,13 +786,9 @@ TEST(FileWriter, DictionaryPageStatisticsMatchTheValues) {
     std::shared_ptr<const FileMetaData> md;
     const std::string file = WriteFile(schema, {bb.Finish()}, opts, &md);
     ASSERT_EQ(md->row_groups.size(), 3u);
-    auto f = std::make_shared<io::BufferFile>(file);
     for (size_t g = 0; g < 3; ++g) {
       const ColumnChunk& c = md->row_groups[g].columns[0];
-      auto raw = f->ReadAt(*c.column_index_offset, *c.column_index_length);
-      ASSERT_TRUE(raw.ok());
-      auto ci = DecodeColumnIndex(
-          std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw->data()), raw->size()));
+      auto ci = ReadColumnIndex(file, c);
       ASSERT_TRUE(ci.ok()) << ci.status().ToString();
       ASSERT_EQ(ci->min_values.size(), 10u);
       std::string chunk_min = "~", chunk_max;
@@ -846,10 +848,7 @@ TEST(FileWriter, EmptyFileAndAllNullColumns) {
   const ColumnChunk& name = md->row_groups[0].columns[1];
   EXPECT_EQ(name.meta_data->statistics->null_count, 50);
   EXPECT_FALSE(name.meta_data->statistics->min_value.has_value());
-  auto f = std::make_shared<io::BufferFile>(file);
-  auto raw = f->ReadAt(*name.column_index_offset, *name.column_index_length);
-  auto ci = DecodeColumnIndex(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw->data()), raw->size()));
+  auto ci = ReadColumnIndex(file, name);
   ASSERT_TRUE(ci.ok());
   EXPECT_EQ(ci->null_pages, std::vector<bool>{true});
   batches = ReadAll(file);
